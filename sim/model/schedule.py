@@ -1,0 +1,62 @@
+"""The agenda unrolled into rounds: which meeting each round belongs to and who proposes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    """One round of the agenda."""
+
+    meeting: int  # index into scenario.meetings
+    round_in_meeting: int  # 0-based, counting continuation rounds on
+    participants: tuple[int, ...]  # actor indices
+    required: tuple[int, ...]  # actors whose acceptance an agreement needs
+    proposer: int  # actor index, or -1 in a consultation
+    issues: tuple[int, ...]  # issue indices on the table
+    continuation: bool = False
+
+
+def build_schedule(sc: Scenario) -> list[RoundPlan]:
+    """Every round of the agenda in order, then the continuation rounds if any."""
+    actor = {a.id: i for i, a in enumerate(sc.actors)}
+    issue = {x.id: k for k, x in enumerate(sc.issues)}
+    played: dict[int, int] = {}
+    plan: list[RoundPlan] = []
+
+    def add(m: int, continuation: bool) -> None:
+        meeting = sc.meetings[m]
+        r = played.get(m, 0)
+        played[m] = r + 1
+        parts = tuple(actor[p] for p in meeting.participants)
+        required = parts if meeting.rule == "all" else tuple(actor[p] for p in meeting.rule)
+        if meeting.kind == "consultation":
+            proposer = -1
+        elif meeting.chair == "rotate":
+            proposer = parts[r % len(parts)]
+        else:
+            proposer = actor[meeting.chair]
+        plan.append(
+            RoundPlan(
+                m,
+                r,
+                parts,
+                required,
+                proposer,
+                tuple(issue[i] for i in meeting.issues),
+                continuation,
+            )
+        )
+
+    for m, meeting in enumerate(sc.meetings):
+        for _ in range(meeting.rounds):
+            add(m, False)
+    cont = sc.settings.continuation
+    if cont is not None:
+        m = next(i for i, x in enumerate(sc.meetings) if x.id == cont.meeting)
+        for _ in range(cont.rounds):
+            add(m, True)
+    return plan

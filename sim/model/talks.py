@@ -1,0 +1,273 @@
+"""The talks: a Mesa model that plays one round of the agenda per step, for R runs at once.
+
+Runs that have ended are masked, not removed, so run k's arrays stay in place and the same
+code serves one run told in words (R = 1) and a Monte Carlo of thousands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.scenario.sampling import Draws, draw
+from sim.scenario.schema import Scenario
+
+from .actors import Actor, Response
+from .outcomes import (
+    AGREEMENT,
+    ARMED_CONFLICT,
+    BREAKDOWN,
+    ONGOING,
+    OUTCOMES,
+    PARTIAL,
+    STALEMATE,
+)
+from .schedule import RoundPlan, build_schedule
+
+
+@dataclass
+class RoundRecord:
+    """What happened in one round, for every run (narration and trajectories read this)."""
+
+    t: int
+    plan: RoundPlan
+    active: np.ndarray  # [R] runs still talking at the start of the round
+    proposal: np.ndarray | None  # [R, K] full package put on the table
+    open_issues: np.ndarray  # [R, K] table issues still open at the start of the round
+    responses: dict[int, Response]  # by actor index
+    settled_now: np.ndarray  # [R, K]
+    positions_before: np.ndarray  # [R, N, K]
+    positions_after: np.ndarray  # [R, N, K]
+    shortfall: np.ndarray  # [R, N] war motive of each actor after the round
+    tension_before: np.ndarray  # [R]
+    tension_after: np.ndarray  # [R]
+    war_hazard: np.ndarray  # [R]
+    breakdown_hazard: np.ndarray  # [R]
+    ended: np.ndarray  # [R] outcome code for runs that ended this round, else ONGOING
+
+
+class Talks(mesa.Model):
+    """One batch of runs of a scenario's agenda (docs/model.md describes every step)."""
+
+    def __init__(self, scenario: Scenario, seed: int, runs: np.ndarray | int = 1):
+        # Mesa's own generator is seeded too, though no mechanism draws from it: every random
+        # number a run uses was drawn up front from that run's own stream (see sampling.py).
+        super().__init__(rng=np.random.SeedSequence(seed))
+        self.scenario = scenario
+        runs = np.arange(runs) if isinstance(runs, int | np.integer) else np.asarray(runs)
+        self.draws: Draws = draw(scenario, seed, runs)
+        self.issue_ids = [i.id for i in scenario.issues]
+        self.actor_list = [
+            Actor(self, i, spec, self.draws) for i, spec in enumerate(scenario.actors)
+        ]
+        self.schedule = build_schedule(scenario)
+        self.horizon = len(self.schedule)
+        r, k = len(runs), len(self.issue_ids)
+        self.runs = runs
+        self.status_quo = self.draws.status_quo
+        self.values = self.status_quo.copy()
+        self.settled = np.zeros((r, k), dtype=bool)
+        self.tension = self.draws.setting["tension_initial"].copy()
+        self.outcome = np.full(r, ONGOING)
+        self.rounds = np.zeros(r, dtype=np.int64)
+        self.t = 0
+        s = self.draws.setting
+        self.learning_rate = s["learning_rate"]
+        self.bloc_cohesion = s["bloc_cohesion"]
+
+    # ---- state views -----------------------------------------------------------------------
+    @property
+    def active(self) -> np.ndarray:
+        return self.outcome == ONGOING
+
+    @property
+    def done(self) -> bool:
+        return self.t >= self.horizon or not self.active.any()
+
+    def positions(self) -> np.ndarray:
+        """Announced positions [R, N, K]."""
+        return np.stack([a.position for a in self.actor_list], axis=1)
+
+    # ---- one round --------------------------------------------------------------------------
+    def step(self) -> RoundRecord:
+        """Play the next round of the agenda for every run still talking."""
+        plan = self.schedule[self.t]
+        meeting = self.scenario.meetings[plan.meeting]
+        active = self.active
+        parts = [self.actor_list[i] for i in plan.participants]
+        table = np.zeros(len(self.issue_ids), dtype=bool)
+        table[list(plan.issues)] = True
+        open_issues = table[None, :] & ~self.settled & active[:, None]
+        before = self.positions()
+        tension_before = self.tension.copy()
+        proposal, responses = None, {}
+        settled_now = np.zeros_like(self.settled)
+
+        if meeting.kind == "negotiation":
+            proposer = self.actor_list[plan.proposer]
+            required = [self.actor_list[i] for i in plan.required]
+            proposal = proposer.propose(self, parts, required, table)
+            responses = {a.index: a.respond(proposal, open_issues, self.values) for a in parts}
+            settled_now = open_issues.copy()
+            for a in required:
+                settled_now &= responses[a.index].accept
+            if self.scenario.settings.settlement == "package":
+                whole = np.all(settled_now | ~open_issues, axis=1) & open_issues.any(axis=1)
+                settled_now = open_issues & whole[:, None]
+            self.values = np.where(settled_now, proposal, self.values)
+            self.settled |= settled_now
+            for a in parts:
+                a.receive_offer(proposal, active)
+            still_open = open_issues & ~settled_now
+            for a in parts:
+                refused = (still_open & ~responses[a.index].accept).any(axis=1)
+                for b in parts:
+                    if b is not a:
+                        b.learn_about(a, self.learning_rate, refused)
+            for a in parts:
+                a.concede(proposal, still_open)
+        else:
+            for a in parts:
+                for b in parts:
+                    if b is not a:
+                        b.learn_about(a, self.learning_rate, active)
+
+        self._bloc_cohesion(parts, active)
+        shortfall = np.stack([a.war_shortfall(self.values) for a in self.actor_list], 1)
+        self._update_tension(parts, shortfall, settled_now, active)
+        war_h, break_h = self._hazards(meeting.kind, parts, shortfall, active)
+        ended = self._terminate(war_h, break_h, active)
+        record = RoundRecord(
+            t=self.t,
+            plan=plan,
+            active=active,
+            proposal=proposal,
+            open_issues=open_issues,
+            responses=responses,
+            settled_now=settled_now,
+            positions_before=before,
+            positions_after=self.positions(),
+            shortfall=shortfall,
+            tension_before=tension_before,
+            tension_after=self.tension.copy(),
+            war_hazard=war_h,
+            breakdown_hazard=break_h,
+            ended=ended,
+        )
+        self.t += 1
+        return record
+
+    def _bloc_cohesion(self, parts: list[Actor], active: np.ndarray) -> None:
+        """Bloc members at the table pull toward their caucus's capability-weighted position."""
+        blocs: dict[str, list[Actor]] = {}
+        for a in parts:
+            if a.bloc is not None:
+                blocs.setdefault(a.bloc, []).append(a)
+        for members in blocs.values():
+            if len(members) < 2:
+                continue
+            w = np.stack([m.capability for m in members], axis=1)[:, :, None]
+            pos = np.stack([m.position for m in members], axis=1)
+            centre = (w * pos).sum(axis=1) / w.sum(axis=1)
+            pull = np.where(active, self.bloc_cohesion, 0.0)[:, None]
+            for m in members:
+                m.position = np.clip(
+                    m.position + pull * (centre - m.position), m.at_least, m.at_most
+                )
+
+    def _update_tension(self, parts, shortfall, settled_now, active) -> None:
+        """T moves a share of the way to its target, less relief for what was settled."""
+        s = self.draws.setting
+        military = [a for a in self.actor_list if a.has_military_option]
+        signal = np.max([a.signal for a in military], axis=0) if military else 0.0
+        dialogue = np.mean([a.dialogue for a in parts], axis=0)
+        elapsed = (self.t + 1) / self.horizon
+        target = np.clip(
+            s["tension_gap_weight"] * shortfall.max(axis=1)
+            + s["tension_signal_weight"] * signal
+            + s["tension_deadline_weight"] * elapsed
+            - s["tension_dialogue_relief"] * dialogue,
+            0.0,
+            1.0,
+        )
+        relief = s["tension_settlement_relief"] * settled_now.sum(axis=1) / len(self.issue_ids)
+        new = np.clip(
+            self.tension + s["tension_adjustment"] * (target - self.tension) - relief, 0, 1
+        )
+        self.tension = np.where(active, new, self.tension)
+
+    def _hazards(self, kind, parts, shortfall, active) -> tuple[np.ndarray, np.ndarray]:
+        """Per-round hazards: war from the war motive (Fearon), walk-outs from low dialogue."""
+        s = self.draws.setting
+        survive = np.exp(-s["tension_war_rate"][:, None] * self.tension[:, None] * shortfall)
+        war = 1.0 - np.prod(survive, axis=1)
+        if kind == "negotiation":
+            least = np.min([a.dialogue for a in parts], axis=0)
+            brk = 1.0 - np.exp(-s["tension_breakdown_rate"] * self.tension * (1.0 - least))
+        else:
+            brk = np.zeros_like(war)
+        return np.where(active, war, 0.0), np.where(active, brk, 0.0)
+
+    def _terminate(self, war_h, break_h, active) -> np.ndarray:
+        u = self.draws.hazard_u[:, self.t]
+        ended = np.full(self.outcome.shape, ONGOING)
+        agreed = active & self.settled.all(axis=1)
+        war = active & ~agreed & (u[:, 0] < war_h)
+        walkout = active & ~agreed & ~war & (u[:, 1] < break_h)
+        ended[agreed], ended[war], ended[walkout] = AGREEMENT, ARMED_CONFLICT, BREAKDOWN
+        if self.t == self.horizon - 1:
+            rest = active & (ended == ONGOING)
+            ended[rest & self.settled.any(axis=1)] = PARTIAL
+            ended[rest & ~self.settled.any(axis=1)] = STALEMATE
+        stop = ended != ONGOING
+        self.outcome[stop] = ended[stop]
+        self.rounds[stop] = self.t + 1
+        return ended
+
+    # ---- a whole run -------------------------------------------------------------------------
+    def play(self, on_round=None) -> None:
+        """Step until every run has ended; ``on_round(record)`` sees each round."""
+        while not self.done:
+            record = self.step()
+            if on_round is not None:
+                on_round(record)
+
+    def final_utilities(self) -> np.ndarray:
+        """Each actor's utility [R, N] of how its run ended, from its ideal point.
+
+        After a war an actor with the military option gets ``p_win - cost``; the others get
+        the status quo less their own cost of war.
+        """
+        cols = []
+        war = self.outcome == ARMED_CONFLICT
+        for a in self.actor_list:
+            u = a.true_utility(self.values)
+            fought = a.war_value() if a.has_military_option else u - a.war_cost
+            cols.append(np.where(war, fought, u))
+        return np.stack(cols, axis=1)
+
+    def outcomes_frame(self) -> pd.DataFrame:
+        """One row per run in the layout of ``outcomes.csv`` (docs/results.md)."""
+        data: dict[str, object] = {
+            "run": self.runs.astype(np.int64),
+            "outcome": pd.Categorical.from_codes(self.outcome, categories=list(OUTCOMES)),
+            "rounds": self.rounds,
+        }
+        for k, issue in enumerate(self.issue_ids):
+            data[f"settled_{issue}"] = self.settled[:, k]
+        for k, issue in enumerate(self.issue_ids):
+            data[f"value_{issue}"] = self.values[:, k]
+        utilities = self.final_utilities()
+        for i, a in enumerate(self.actor_list):
+            data[f"utility_{a.key}"] = utilities[:, i]
+        return pd.DataFrame(data)
+
+
+def simulate(scenario: Scenario, runs: int | np.ndarray, seed: int) -> pd.DataFrame:
+    """Play ``runs`` runs of a scenario and return the per-run outcomes table."""
+    talks = Talks(scenario, seed, runs)
+    talks.play()
+    return talks.outcomes_frame()

@@ -1,0 +1,7 @@
+"""Scenario files: the schema, safe YAML loading with line numbers, variants and sampling."""
+
+from .errors import Location, Problem, ScenarioError
+from .load import load_scenario
+from .schema import Scenario
+
+__all__ = ["Location", "Problem", "Scenario", "ScenarioError", "load_scenario"]

@@ -1,0 +1,127 @@
+"""Cross-checks a schema cannot express: references, uniqueness, red-line sides, reachability.
+
+Each check returns the path of the offending value so the message can point at its line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from .params import Bounds, central
+from .schema import Scenario
+
+Path = tuple[str | int, ...]
+Finding = tuple[Path, str, str | None]
+POSITION = Bounds(0, 100)
+UNIT = Bounds(0, 1)
+
+
+def cross_check(sc: Scenario) -> list[Finding]:
+    """Everything wrong across fields, in file order."""
+    return [
+        *_unique(sc),
+        *_stances(sc),
+        *_agenda(sc),
+        *_reachable(sc),
+    ]
+
+
+def _unique(sc: Scenario) -> Iterator[Finding]:
+    for section in ("issues", "actors", "meetings"):
+        items = getattr(sc, section)
+        seen: Counter[str] = Counter()
+        for i, item in enumerate(items):
+            seen[item.id] += 1
+            if seen[item.id] == 2:
+                yield (section, i, "id"), f"duplicate id in {section}", repr(item.id)
+    names = Counter(a.name for a in sc.actors)
+    for i, actor in enumerate(sc.actors):
+        if names[actor.name] > 1:
+            yield (("actors", i, "name"), "two actors share this name", repr(actor.name))
+            names[actor.name] = 0
+
+
+def _stances(sc: Scenario) -> Iterator[Finding]:
+    issues = {issue.id for issue in sc.issues}
+    for i, actor in enumerate(sc.actors):
+        where = ("actors", i, "stances")
+        for issue_id, stance in actor.stances.items():
+            if issue_id not in issues:
+                yield (*where, issue_id), "no issue has this id", repr(issue_id)
+                continue
+            if stance.red_line is not None:
+                x = central(stance.position, POSITION)
+                rl = stance.red_line
+                if rl.at_least is not None and central(rl.at_least, POSITION) > x:
+                    yield (
+                        (*where, issue_id, "red_line", "at_least"),
+                        f"a red line at_least must not exceed the actor's position ({x:g}), "
+                        "or the actor would refuse its own ideal",
+                        f"{central(rl.at_least, POSITION):g}",
+                    )
+                if rl.at_most is not None and central(rl.at_most, POSITION) < x:
+                    yield (
+                        (*where, issue_id, "red_line", "at_most"),
+                        f"a red line at_most must not be below the actor's position ({x:g}), "
+                        "or the actor would refuse its own ideal",
+                        f"{central(rl.at_most, POSITION):g}",
+                    )
+        saliences = [central(s.salience, UNIT) for k, s in actor.stances.items() if k in issues]
+        if not any(s > 0 for s in saliences):
+            yield where, "at least one issue needs a salience above 0", None
+
+
+def _agenda(sc: Scenario) -> Iterator[Finding]:
+    actors = {a.id for a in sc.actors}
+    issues = {i.id for i in sc.issues}
+    for m, meeting in enumerate(sc.meetings):
+        where = ("meetings", m)
+        seen: set[str] = set()
+        for j, pid in enumerate(meeting.participants):
+            if pid not in actors:
+                yield (*where, "participants", j), "no actor has this id", repr(pid)
+            elif pid in seen:
+                yield (*where, "participants", j), "listed twice", repr(pid)
+            seen.add(pid)
+        if meeting.chair != "rotate" and meeting.chair not in seen:
+            yield (*where, "chair"), "must be one of the participants", repr(meeting.chair)
+        for j, iid in enumerate(meeting.issues):
+            if iid not in issues:
+                yield (*where, "issues", j), "no issue has this id", repr(iid)
+        if meeting.kind == "negotiation" and not meeting.issues:
+            yield (*where, "issues"), "a negotiation needs at least one issue on its table", None
+        if meeting.rule != "all":
+            if not meeting.rule:
+                yield (*where, "rule"), "name at least one actor whose acceptance is needed", "[]"
+            for j, rid in enumerate(meeting.rule):
+                if rid not in seen:
+                    yield (*where, "rule", j), "must be one of the participants", repr(rid)
+    cont = sc.settings.continuation
+    if cont is not None:
+        kinds = {m.id: m.kind for m in sc.meetings}
+        if cont.meeting not in kinds:
+            yield (
+                ("settings", "continuation", "meeting"),
+                "no meeting has this id",
+                repr(cont.meeting),
+            )
+        elif kinds[cont.meeting] != "negotiation":
+            yield (
+                ("settings", "continuation", "meeting"),
+                "continuation rounds must be in a negotiation meeting",
+                repr(cont.meeting),
+            )
+
+
+def _reachable(sc: Scenario) -> Iterator[Finding]:
+    tabled = {i for m in sc.meetings if m.kind == "negotiation" for i in m.issues}
+    for k, issue in enumerate(sc.issues):
+        if issue.id not in tabled:
+            yield (
+                ("issues", k, "id"),
+                "this issue is on no negotiation's table, so it could never be settled",
+                repr(issue.id),
+            )
+    if not any(m.kind == "negotiation" for m in sc.meetings):
+        yield ("meetings",), "the agenda needs at least one negotiation meeting", None

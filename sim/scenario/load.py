@@ -1,0 +1,139 @@
+"""Load a scenario file into a validated ``Scenario``, or report every problem with its line."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .checks import cross_check
+from .errors import Location, Problem, ScenarioError, describe_value
+from .schema import Scenario
+from .yamlio import LocatedDict, LocatedList, read_scenario_data
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, merge (``extends:``), validate and cross-check one scenario file."""
+    data = read_scenario_data(Path(path))
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_problems(data, exc)) from None
+    findings = cross_check(scenario)
+    if findings:
+        raise ScenarioError(
+            [
+                Problem(_locate(data, path)[0], _dotted(path), message, got)
+                for path, message, got in findings
+            ]
+        )
+    return scenario
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+def _locate(data: LocatedDict, loc: tuple[Any, ...]) -> tuple[Location, tuple[Any, ...], Any]:
+    """Follow a validation path into the data as far as it goes.
+
+    Parts that are not in the data (the names pydantic gives union branches) are skipped; a
+    missing key ends the walk with the key in the path and the location of its mapping.
+    Returns the location of the deepest value reached, the data path, and the value.
+    """
+    node: Any = data
+    where, path = data.loc, ()
+    for part in loc:
+        if isinstance(node, LocatedDict) and isinstance(part, str):
+            if part not in node:
+                return (node.loc, (*path, part), _MISSING)
+            where, node, path = node.key_locs[part], node[part], (*path, part)
+        elif isinstance(node, LocatedList) and isinstance(part, int) and 0 <= part < len(node):
+            where, node, path = node.item_locs[part], node[part], (*path, part)
+    return where, path, node
+
+
+def _walk_model(path: tuple[Any, ...]) -> type[BaseModel] | None:
+    cls: Any = Scenario
+    for part in path:
+        cls = _step(cls, part)
+        if cls is None:
+            return None
+    cls = _unwrap(cls)
+    return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
+
+
+def _unwrap(cls: Any) -> Any:
+    while True:
+        origin = typing.get_origin(cls)
+        if origin is typing.Annotated:
+            cls = typing.get_args(cls)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(cls) if a is not type(None)]
+            models = [a for a in options if isinstance(a, type) and issubclass(a, BaseModel)]
+            cls = models[0] if models else options[0]
+        else:
+            return cls
+
+
+def _step(cls: Any, part: Any) -> Any:
+    cls = _unwrap(cls)
+    if isinstance(cls, type) and issubclass(cls, BaseModel):
+        field = cls.model_fields.get(part) if isinstance(part, str) else None
+        return field.annotation if field else None
+    origin = typing.get_origin(cls)
+    if origin is list and isinstance(part, int):
+        return typing.get_args(cls)[0]
+    if origin is dict and isinstance(part, str):
+        return typing.get_args(cls)[1]
+    return None
+
+
+def _message(err: dict[str, Any], path: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        model = _walk_model(path[:-1])
+        if model is not None:
+            fields = [f.alias or name for name, f in model.model_fields.items()]
+            close = difflib.get_close_matches(str(path[-1]), fields, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            return f"unknown field{hint} (known fields: {', '.join(fields)})"
+        return "unknown field"
+    if kind == "missing":
+        return "missing required field"
+    if kind == "string_pattern_mismatch":
+        return "must be an id: lower case letters, digits and _, starting with a letter"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return msg[0].lower() + msg[1:] if msg else "invalid value"
+
+
+def _problems(data: LocatedDict, exc: ValidationError) -> list[Problem]:
+    """One problem per offending value: a union's several complaints are joined into one."""
+    grouped: dict[tuple[Any, ...], tuple[Location, list[str], Any]] = {}
+    for err in exc.errors():
+        where, path, value = _locate(data, tuple(err["loc"]))
+        message = _message(err, path)
+        if path in grouped:
+            if message not in grouped[path][1]:
+                grouped[path][1].append(message)
+        else:
+            shown = err["type"] not in ("missing", "extra_forbidden")
+            grouped[path] = (where, [message], value if shown else _MISSING)
+    problems = []
+    for path, (where, messages, value) in grouped.items():
+        text = " or ".join(messages) if len(messages) <= 3 else messages[0]
+        got = None if value is _MISSING else describe_value(value)
+        problems.append(Problem(where, _dotted(path), text, got))
+    return problems
+
+
+_MISSING = object()

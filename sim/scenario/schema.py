@@ -1,0 +1,242 @@
+"""The scenario schema: every field declared once, with its meaning, scale and bounds.
+
+This is the single place parameters are declared (the CLI, the model and the charts read
+them from here); ``negsim schema`` prints it as JSON Schema for editor completion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .params import param
+
+INF = math.inf
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=40,
+        description="An identifier: lower case letters, digits and _, starting with a letter.",
+    ),
+]
+Position = param(0, 100)
+Unit = param(0, 1)
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (a misspelt field must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Sourced(Strict):
+    """Where a number comes from: the article's words, or an assumption and its reason."""
+
+    source: str | None = Field(None, description="The words of the source this value rests on.")
+    assumption: str | None = Field(
+        None, description="Why this value was assumed where the source is silent."
+    )
+
+    @model_validator(mode="after")
+    def _has_basis(self) -> Sourced:
+        if not (self.source or self.assumption):
+            raise ValueError("needs a source: (the source's words) or an assumption: (why)")
+        return self
+
+
+class RedLine(Sourced):
+    """A bound the actor will not accept an agreement beyond (exactly one of the two)."""
+
+    at_least: Position | None = Field(
+        None, description="Agreements below this value (0-100 scale) are unacceptable."
+    )
+    at_most: Position | None = Field(
+        None, description="Agreements above this value (0-100 scale) are unacceptable."
+    )
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> RedLine:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("a red line has exactly one of at_least: or at_most:")
+        return self
+
+
+class Stance(Sourced):
+    """An actor's view of one issue."""
+
+    position: Position = Field(description="Ideal point on the issue's 0-100 scale.")
+    salience: Unit = Field(
+        description="How much the actor cares about this issue, 0-1; normalised over its issues."
+    )
+    red_line: RedLine | None = Field(None, description="Optional bound on acceptable agreements.")
+
+
+class MilitaryOption(Sourced):
+    """The actor can resort to force (Fearon 1995: war is worth p_win - cost to it)."""
+
+    p_win: Unit = Field(description="Probability that force gets the actor its way, 0-1.")
+    cost: Unit = Field(description="Cost of war to the actor, in utility units (0-1).")
+    signal: Unit = Field(
+        0.0, description="Strength of its military signalling (troops massed), 0-1; raises tension."
+    )
+
+
+class Actor(Strict):
+    """A party to the talks."""
+
+    id: Id
+    name: str = Field(min_length=1, description="Name shown in tables, charts and narration.")
+    capability: param(0.001, 100) = Field(
+        description="Relative weight in the talks (any positive scale; only ratios matter)."
+    )
+    bloc: Id | None = Field(None, description="Bloc whose members coordinate their positions.")
+    flexibility: Unit = Field(
+        description="How readily it concedes after a refusal, 0 (never) to 1 (fully)."
+    )
+    patience: param(0.5, 1) = Field(
+        description="Discount per round on the value of no agreement, 0.5-1 (1 = fully patient)."
+    )
+    dialogue: Unit = Field(
+        description="Willingness to keep talking, 0-1; low values make walk-outs likely."
+    )
+    war_cost: Unit = Field(
+        0.0, description="Cost to this actor if war breaks out, in utility units (0-1)."
+    )
+    military_option: MilitaryOption | None = Field(
+        None, description="Present if the actor may use force when talks offer it less than war."
+    )
+    stances: dict[Id, Stance] = Field(
+        description="Per issue id. An issue left out is one the actor is indifferent to "
+        "(salience 0, no red line)."
+    )
+    source: str | None = Field(None, description="Source of the actor-level parameters.")
+    assumption: str | None = Field(None, description="Why the actor-level values were chosen.")
+
+
+class Issue(Strict):
+    """One question on the table, a 0-100 scale with its ends in words."""
+
+    id: Id
+    name: str = Field(min_length=1, description="Short name of the issue.")
+    low: str = Field(min_length=1, description="What 0 on the scale means.")
+    high: str = Field(min_length=1, description="What 100 on the scale means.")
+    status_quo: Position = Field(description="Where things stand if nothing is agreed (0-100).")
+    source: str | None = Field(None, description="Source for the scale and status quo.")
+    assumption: str | None = Field(None, description="Why the status quo was placed there.")
+
+
+class Meeting(Strict):
+    """One forum on the agenda, played for a number of rounds."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    date: Annotated[dt.date, Field(strict=False)] | None = Field(
+        None, description="Date of the meeting (YYYY-MM-DD), shown in narration."
+    )
+    kind: Literal["negotiation", "consultation"] = Field(
+        "negotiation",
+        description="negotiation: proposals that can settle issues; consultation: talks that "
+        "align blocs, reveal information and ease tension but settle nothing.",
+    )
+    participants: list[Id] = Field(min_length=2, description="Actor ids at the table.")
+    chair: Id | Literal["rotate"] = Field(
+        "rotate", description="Actor id that proposes every round, or rotate among participants."
+    )
+    issues: list[Id] = Field(default_factory=list, description="Issue ids on the table.")
+    rounds: int = Field(1, ge=1, le=50, description="Rounds of exchange in this meeting.")
+    rule: Literal["all"] | list[Id] = Field(
+        "all", description="Whose acceptance an agreement needs: all participants, or these ids."
+    )
+    description: str | None = None
+    source: str | None = None
+
+
+class Notes(Strict):
+    """The scenario's Info tab (in the spirit of NetLogo's): read before running it."""
+
+    what_it_is: str = Field(min_length=1)
+    how_it_works: str = ""
+    things_to_notice: list[str] = Field(default_factory=list)
+    things_to_try: list[str] = Field(default_factory=list)
+    references: list[str] = Field(default_factory=list)
+
+
+class Tension(Strict):
+    """How tension moves and how it turns into hazards (docs/model.md, section 5)."""
+
+    initial: Unit = Field(0.3, description="Tension before the first round, 0-1.")
+    adjustment: Unit = Field(0.5, description="Share of the gap to its target closed per round.")
+    gap_weight: param(0, 5) = Field(1.0, description="Weight of the war motive (shortfall).")
+    signal_weight: param(0, 5) = Field(0.3, description="Weight of military signalling.")
+    deadline_weight: param(0, 5) = Field(0.2, description="Weight of the agenda's elapsed share.")
+    dialogue_relief: param(0, 5) = Field(0.2, description="Tension relief from dialogue.")
+    settlement_relief: param(0, 5) = Field(
+        0.5, description="Immediate relief per share of issues settled in a round."
+    )
+    breakdown_rate: param(0, 10) = Field(
+        0.15, description="Walk-out hazard rate: h = 1 - exp(-rate * T * (1 - dialogue))."
+    )
+    war_rate: param(0, 50) = Field(
+        3.0, description="War hazard rate: h = 1 - exp(-rate * T * shortfall)."
+    )
+
+
+class Continuation(Strict):
+    """Extra rounds after the agenda, in one of its negotiation meetings."""
+
+    meeting: Id
+    rounds: int = Field(ge=1, le=100)
+
+
+class Settings(Strict):
+    """Model settings shared by all actors."""
+
+    settlement: Literal["package", "issue_by_issue"] = Field(
+        "issue_by_issue",
+        description="package: all issues on the table are agreed together or not at all; "
+        "issue_by_issue: each issue can be settled on its own (partial agreements).",
+    )
+    belief_noise: param(0, 50) = Field(
+        10.0, description="Sd of each actor's error about another's positions, scale points."
+    )
+    resolve_noise: Unit = Field(
+        0.05, description="Sd of the error about another's reservation utility (resolve)."
+    )
+    learning_rate: Unit = Field(
+        0.3, description="Share of a perception error removed when the actor refuses or accepts."
+    )
+    bloc_cohesion: Unit = Field(
+        0.3, description="Pull per round of bloc members toward the bloc's weighted position."
+    )
+    package_grid: int = Field(
+        41, ge=3, le=401, description="Candidate packages on the path to the focal point."
+    )
+    continuation: Continuation | None = None
+    tension: Tension = Field(default_factory=Tension)
+
+
+class Scenario(Strict):
+    """A crisis: issues, actors and the agenda of meetings."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, title="negsim scenario", populate_by_name=True
+    )
+
+    schema_ref: str | None = Field(
+        None, alias="$schema", description="Optional JSON Schema reference for editors."
+    )
+    extends: str | None = Field(
+        None, description="A scenario file (relative path) this one overrides a few fields of."
+    )
+    id: Id
+    title: str = Field(min_length=1)
+    summary: str = Field("", description="One paragraph: the crisis and the question asked.")
+    notes: Notes
+    settings: Settings = Field(default_factory=Settings)
+    issues: list[Issue] = Field(min_length=1)
+    actors: list[Actor] = Field(min_length=2)
+    meetings: list[Meeting] = Field(min_length=1, description="The agenda, in order.")

@@ -1,0 +1,233 @@
+"""Reading scenario YAML safely, keeping the line and column of every value.
+
+Nothing in a scenario is executed: only the plain YAML types are accepted (mappings,
+sequences, strings, numbers, booleans, null, dates) and any other tag, ``!!python/...``
+included, is refused. Aliases are allowed but their expansion is bounded, which answers
+"billion laughs" documents quickly, and a recursive alias is refused. ``extends:`` variants
+are merged here, so every later error can still point at the file and line a value came from.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Location, Problem, ScenarioError, describe_value, display_path
+
+MAX_NODES = 100_000
+MAX_BYTES = 5_000_000
+PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+class LocatedDict(dict):
+    """A mapping that remembers where it and each of its keys' values stand in a file."""
+
+    loc: Location
+    key_locs: dict[str, Location]
+
+
+class LocatedList(list):
+    """A sequence that remembers where it and each of its items stand in a file."""
+
+    loc: Location
+    item_locs: list[Location]
+
+
+def _loc(file: str, node: Node) -> Location:
+    mark = node.start_mark
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Turns a composed node graph into located plain data, refusing what is not plain."""
+
+    def __init__(self, file: str, yaml: YAML):
+        self.file = file
+        self.yaml = yaml
+        self.count = 0
+        self.stack: set[int] = set()
+
+    def fail(self, node: Node, field: str, message: str, got: str | None = None) -> None:
+        raise ScenarioError([Problem(_loc(self.file, node), field, message, got)])
+
+    def build(self, node: Node, path: str) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(
+                node,
+                path,
+                f"the document expands to more than {MAX_NODES:,} values "
+                "(an alias bomb?); scenarios are far smaller",
+            )
+        if node.tag not in PLAIN_TAGS:
+            self.fail(node, path, "only plain YAML is allowed; tags are refused", node.tag)
+        if id(node) in self.stack:
+            self.fail(node, path, "recursive alias: a value contains itself")
+        if isinstance(node, ScalarNode):
+            value = self.yaml.constructor.construct_object(node)
+            if isinstance(value, float) and not math.isfinite(value):
+                self.fail(node, path, "numbers must be finite", node.value)
+            return value
+        self.stack.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                out = LocatedList()
+                out.loc = _loc(self.file, node)
+                out.item_locs = []
+                for i, item in enumerate(node.value):
+                    out.append(self.build(item, f"{path}[{i}]"))
+                    out.item_locs.append(_loc(self.file, item))
+                return out
+            assert isinstance(node, MappingNode)
+            out = LocatedDict()
+            out.loc = _loc(self.file, node)
+            out.key_locs = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, path, "merge keys (<<) are not supported; use extends:")
+                key = self.build(key_node, path)
+                if not isinstance(key, str):
+                    self.fail(key_node, path, "keys must be names (text)", describe_value(key))
+                sub = f"{path}.{key}" if path else key
+                if key in out:
+                    self.fail(key_node, sub, f"duplicate key {key!r}")
+                out[key] = self.build(value_node, sub)
+                out.key_locs[key] = _loc(self.file, value_node)
+            return out
+        finally:
+            self.stack.discard(id(node))
+
+
+def read_yaml(path: Path) -> LocatedDict:
+    """Parse one YAML file into located plain data, or raise ScenarioError with one problem."""
+    file = display_path(path)
+    top = Location(file)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem(top, "(file)", "no such file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(top, "(file)", "is a folder, not a scenario file")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(top, "(file)", f"cannot be read: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError([Problem(top, "(file)", f"is larger than {MAX_BYTES:,} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError(
+            [
+                Problem(
+                    Location(file, line, col),
+                    "(file)",
+                    "is not UTF-8 text (a binary file?)",
+                    f"byte 0x{raw[exc.start]:02x}",
+                )
+            ]
+        ) from None
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(file, mark.line + 1, mark.column + 1) if mark else top
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "\\t" in problem or "'\\t'" in problem:
+            problem += " (tabs cannot indent YAML; use spaces)"
+        raise ScenarioError([Problem(loc, "(syntax)", f"YAML syntax error: {problem}")]) from None
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        loc = Location(file, mark.line + 1, mark.column + 1) if mark else top
+        message = str(exc).strip().splitlines()[-1] if str(exc).strip() else "invalid YAML"
+        raise ScenarioError([Problem(loc, "(syntax)", f"YAML error: {message}")]) from None
+    if node is None:
+        raise ScenarioError([Problem(top, "(document)", "the file is empty")])
+    data = _Builder(file, yaml).build(node, "")
+    if not isinstance(data, LocatedDict):
+        raise ScenarioError(
+            [
+                Problem(
+                    _loc(file, node),
+                    "(document)",
+                    "a scenario is a mapping of fields (id, title, issues, actors, meetings...)",
+                    describe_value(data),
+                )
+            ]
+        )
+    return data
+
+
+def _merge(base: Any, over: Any) -> Any:
+    """Deep merge: mappings by key, lists of mappings with ``id`` by id, anything else replaced."""
+    if isinstance(base, LocatedDict) and isinstance(over, LocatedDict):
+        out = LocatedDict(base)
+        out.loc = over.loc
+        out.key_locs = dict(base.key_locs)
+        for key, value in over.items():
+            out[key] = _merge(base[key], value) if key in base else value
+            out.key_locs[key] = over.key_locs[key]
+        return out
+    if isinstance(base, LocatedList) and isinstance(over, LocatedList) and _by_id(base, over):
+        out = LocatedList()
+        out.loc = over.loc
+        out.item_locs = []
+        index = {item["id"]: i for i, item in enumerate(over)}
+        for item, loc in zip(base, base.item_locs, strict=True):
+            if item["id"] in index:
+                j = index.pop(item["id"])
+                out.append(_merge(item, over[j]))
+                out.item_locs.append(over.item_locs[j])
+            else:
+                out.append(item)
+                out.item_locs.append(loc)
+        for item, loc in zip(over, over.item_locs, strict=True):
+            if item["id"] in index:
+                out.append(item)
+                out.item_locs.append(loc)
+        return out
+    return over
+
+
+def _by_id(*lists: list) -> bool:
+    return all(
+        all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in items)
+        for items in lists
+    )
+
+
+def read_scenario_data(path: Path, _chain: tuple[Path, ...] = ()) -> LocatedDict:
+    """Read a scenario file and resolve its ``extends:`` chain (paths relative to each file)."""
+    data = read_yaml(path)
+    parent = data.get("extends")
+    if parent is None:
+        return data
+    where = data.key_locs["extends"]
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError(
+            [Problem(where, "extends", "must name a scenario file", describe_value(parent))]
+        )
+    target = (path.parent / parent).resolve()
+    chain = (*_chain, path.resolve())
+    if target in chain:
+        loop = " -> ".join(display_path(p) for p in (*chain, target))
+        raise ScenarioError([Problem(where, "extends", f"extends loop: {loop}")])
+    if not target.is_file():
+        raise ScenarioError(
+            [Problem(where, "extends", "the scenario it extends does not exist", repr(parent))]
+        )
+    base = read_scenario_data(target, chain)
+    del data["extends"]
+    del data.key_locs["extends"]
+    merged = _merge(base, data)
+    merged.pop("extends", None)
+    return merged
