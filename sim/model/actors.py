@@ -227,11 +227,15 @@ class Actor(mesa.Agent):
         self.position = new
         return taken
 
-    def learn_about(self, other: Actor, rate: np.ndarray, mask: np.ndarray) -> None:
-        """A refusal (or a frank talk) reveals information: the errors about ``other`` shrink."""
-        keep = np.where(mask, 1.0 - rate, 1.0)
-        self.position_error[:, other.index] *= keep[:, None]
-        self.resolve_error[:, other.index] *= keep
+    def learn(self, rate: np.ndarray, revealed: np.ndarray) -> None:
+        """Refusals (and frank talks) reveal information: errors about those actors shrink.
+
+        ``revealed`` [R, N] marks whose position and resolve were revealed this round; each
+        such error is cut by the learning rate (its own entries are zero already).
+        """
+        keep = np.where(revealed, 1.0 - rate[:, None], 1.0)
+        self.position_error *= keep[:, :, None]
+        self.resolve_error *= keep
 
     def receive_offer(self, package: np.ndarray, mask: np.ndarray) -> None:
         """Remember the latest package put to it (the offer on the table for its war calculus)."""

@@ -74,6 +74,7 @@ class Talks(mesa.Model):
         self.outcome = np.full(r, ONGOING)
         self.rounds = np.zeros(r, dtype=np.int64)
         self.t = 0
+        self.record: RoundRecord | None = None
         s = self.draws.setting
         self.learning_rate = s["learning_rate"]
         self.bloc_cohesion = s["bloc_cohesion"]
@@ -92,8 +93,11 @@ class Talks(mesa.Model):
         return np.stack([a.position for a in self.actor_list], axis=1)
 
     # ---- one round --------------------------------------------------------------------------
-    def step(self) -> RoundRecord:
-        """Play the next round of the agenda for every run still talking."""
+    def step(self) -> None:
+        """Play the next round of the agenda for every run still talking.
+
+        What happened is left in ``self.record`` (Mesa's step wrapper drops return values).
+        """
         plan = self.schedule[self.t]
         meeting = self.scenario.meetings[plan.meeting]
         active = self.active
@@ -122,18 +126,18 @@ class Talks(mesa.Model):
             for a in parts:
                 a.receive_offer(proposal, active)
             still_open = open_issues & ~settled_now
+            refused = np.zeros((len(active), len(self.actor_list)), dtype=bool)
             for a in parts:
-                refused = (still_open & ~responses[a.index].accept).any(axis=1)
-                for b in parts:
-                    if b is not a:
-                        b.learn_about(a, self.learning_rate, refused)
+                refused[:, a.index] = (still_open & ~responses[a.index].accept).any(axis=1)
+            for b in parts:
+                b.learn(self.learning_rate, refused)
             for a in parts:
                 a.concede(proposal, still_open)
         else:
-            for a in parts:
-                for b in parts:
-                    if b is not a:
-                        b.learn_about(a, self.learning_rate, active)
+            present = np.zeros((len(active), len(self.actor_list)), dtype=bool)
+            present[:, list(plan.participants)] = active[:, None]
+            for b in parts:
+                b.learn(self.learning_rate, present)
 
         self._bloc_cohesion(parts, active)
         shortfall = np.stack([a.war_shortfall(self.values) for a in self.actor_list], 1)
@@ -158,7 +162,7 @@ class Talks(mesa.Model):
             ended=ended,
         )
         self.t += 1
-        return record
+        self.record = record
 
     def _bloc_cohesion(self, parts: list[Actor], active: np.ndarray) -> None:
         """Bloc members at the table pull toward their caucus's capability-weighted position."""
@@ -231,9 +235,9 @@ class Talks(mesa.Model):
     def play(self, on_round=None) -> None:
         """Step until every run has ended; ``on_round(record)`` sees each round."""
         while not self.done:
-            record = self.step()
+            self.step()
             if on_round is not None:
-                on_round(record)
+                on_round(self.record)
 
     def final_utilities(self) -> np.ndarray:
         """Each actor's utility [R, N] of how its run ended, from its ideal point.

@@ -86,17 +86,42 @@ def _agenda(sc: Scenario) -> Iterator[Finding]:
             seen.add(pid)
         if meeting.chair != "rotate" and meeting.chair not in seen:
             yield (*where, "chair"), "must be one of the participants", repr(meeting.chair)
+        tabled: set[str] = set()
         for j, iid in enumerate(meeting.issues):
             if iid not in issues:
                 yield (*where, "issues", j), "no issue has this id", repr(iid)
+            elif iid in tabled:
+                yield (*where, "issues", j), "listed twice", repr(iid)
+            tabled.add(iid)
+        if meeting.kind == "consultation" and meeting.rule != "all":
+            yield (*where, "rule"), "a consultation settles nothing, so it takes no rule", None
+        if meeting.kind == "consultation" and meeting.issues:
+            yield (
+                (*where, "issues"),
+                "a consultation settles nothing; put issues on a negotiation's table",
+                None,
+            )
         if meeting.kind == "negotiation" and not meeting.issues:
             yield (*where, "issues"), "a negotiation needs at least one issue on its table", None
         if meeting.rule != "all":
             if not meeting.rule:
                 yield (*where, "rule"), "name at least one actor whose acceptance is needed", "[]"
+            named: set[str] = set()
             for j, rid in enumerate(meeting.rule):
                 if rid not in seen:
                     yield (*where, "rule", j), "must be one of the participants", repr(rid)
+                elif rid in named:
+                    yield (*where, "rule", j), "listed twice", repr(rid)
+                named.add(rid)
+        if m > 0 and meeting.date is not None:
+            earlier = [x.date for x in sc.meetings[:m] if x.date is not None]
+            if earlier and meeting.date < max(earlier):
+                yield (
+                    (*where, "date"),
+                    "the agenda is played in the order listed; this meeting is dated before "
+                    "one listed earlier",
+                    str(meeting.date),
+                )
     cont = sc.settings.continuation
     if cont is not None:
         kinds = {m.id: m.kind for m in sc.meetings}

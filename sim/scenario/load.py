@@ -51,6 +51,8 @@ def _locate(data: LocatedDict, loc: tuple[Any, ...]) -> tuple[Location, tuple[An
     node: Any = data
     where, path = data.loc, ()
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad mapping key: the key is the value
+            return where, path, path[-1] if path else node
         if isinstance(node, LocatedDict) and isinstance(part, str):
             if part not in node:
                 return (node.loc, (*path, part), _MISSING)

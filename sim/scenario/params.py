@@ -76,7 +76,10 @@ def parse_value(raw: Any, bounds: Bounds) -> Value:
     if isinstance(raw, bool):
         raise _err(f"expected {EXAMPLE}")
     if isinstance(raw, int | float):
-        x = float(raw)
+        try:
+            x = float(raw)
+        except OverflowError:
+            raise _err("number too large") from None
         if not math.isfinite(x):
             raise _err("must be a finite number")
         if not bounds.low <= x <= bounds.high:
@@ -96,7 +99,10 @@ def parse_value(raw: Any, bounds: Bounds) -> Value:
         or not all(isinstance(a, int | float) and not isinstance(a, bool) for a in args)
     ):
         raise _err(f"{kind} takes a list of {n} numbers")
-    a = tuple(float(v) for v in args)
+    try:
+        a = tuple(float(v) for v in args)
+    except OverflowError:
+        raise _err(f"{kind} parameters must be finite") from None
     if not all(math.isfinite(v) for v in a):
         raise _err(f"{kind} parameters must be finite")
     lo, hi = bounds.low, bounds.high

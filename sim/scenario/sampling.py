@@ -51,103 +51,78 @@ class Draws:
     hazard_u: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, H, 2]
 
 
-class _Columns:
-    """Hands out the next column of the uniform block to each uncertain value, in order."""
-
-    def __init__(self) -> None:
-        self.width = 0
-        self.plan: list[tuple[Value, Bounds, int]] = []
-
-    def take(self, value: Value, bounds: Bounds) -> int:
-        col = -1
-        if not isinstance(value, int | float):
-            col = self.width
-            self.width += 1
-        self.plan.append((value, bounds, col))
-        return len(self.plan) - 1
-
-
 def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     """Draw every run's parameters, perception errors and hazard uniforms."""
     runs = np.asarray(runs, dtype=np.int64)
-    n, k_count, h = len(sc.actors), len(sc.issues), schedule_length(sc)
-    issues = [i.id for i in sc.issues]
-    cols = _Columns()
-    slots: dict[tuple, int] = {}
+    r, n, k_count, h = len(runs), len(sc.actors), len(sc.issues), schedule_length(sc)
+    # First pass: which values are uncertain, in file order, and where each one goes.
+    plan: list[tuple[np.ndarray, tuple, Value, Bounds]] = []
+    d = Draws(runs=runs)
+    d.status_quo = np.empty((r, k_count))
+    for name in ("capability", "flexibility", "patience", "dialogue", "war_cost"):
+        d.actor[name] = np.empty((r, n))
+    for name in ("p_win", "cost", "signal"):
+        d.actor[name] = np.zeros((r, n))
+    for name in ("position", "salience", "at_least", "at_most"):
+        d.stance[name] = np.empty((r, n, k_count))
+
+    def put(dest: np.ndarray, index: tuple, value: Value, bounds: Bounds) -> None:
+        plan.append((dest, index, value, bounds))
 
     for k, issue in enumerate(sc.issues):
-        slots["sq", k] = cols.take(issue.status_quo, POSITION)
+        put(d.status_quo, (slice(None), k), issue.status_quo, POSITION)
     for a, actor in enumerate(sc.actors):
-        slots["capability", a] = cols.take(actor.capability, Bounds(0.001, 100))
-        slots["flexibility", a] = cols.take(actor.flexibility, UNIT)
-        slots["patience", a] = cols.take(actor.patience, Bounds(0.5, 1))
-        slots["dialogue", a] = cols.take(actor.dialogue, UNIT)
-        slots["war_cost", a] = cols.take(actor.war_cost, UNIT)
-        mo = actor.military_option
-        slots["p_win", a] = cols.take(mo.p_win if mo else 0.0, UNIT)
-        slots["cost", a] = cols.take(mo.cost if mo else 0.0, UNIT)
-        slots["signal", a] = cols.take(mo.signal if mo else 0.0, UNIT)
-        for k, issue_id in enumerate(issues):
-            st = actor.stances.get(issue_id)
-            pos = st.position if st else sc.issues[k].status_quo
-            slots["position", a, k] = cols.take(pos, POSITION)
-            slots["salience", a, k] = cols.take(st.salience if st else 0.0, UNIT)
+        at = (slice(None), a)
+        put(d.actor["capability"], at, actor.capability, Bounds(0.001, 100))
+        put(d.actor["flexibility"], at, actor.flexibility, UNIT)
+        put(d.actor["patience"], at, actor.patience, Bounds(0.5, 1))
+        put(d.actor["dialogue"], at, actor.dialogue, UNIT)
+        put(d.actor["war_cost"], at, actor.war_cost, UNIT)
+        if (mo := actor.military_option) is not None:
+            put(d.actor["p_win"], at, mo.p_win, UNIT)
+            put(d.actor["cost"], at, mo.cost, UNIT)
+            put(d.actor["signal"], at, mo.signal, UNIT)
+        for k, issue in enumerate(sc.issues):
+            at = (slice(None), a, k)
+            st = actor.stances.get(issue.id)
             rl = st.red_line if st else None
-            lo = rl.at_least if rl is not None and rl.at_least is not None else 0.0
-            hi = rl.at_most if rl is not None and rl.at_most is not None else 100.0
-            slots["at_least", a, k] = cols.take(lo, POSITION)
-            slots["at_most", a, k] = cols.take(hi, POSITION)
+            put(d.stance["position"], at, st.position if st else issue.status_quo, POSITION)
+            put(d.stance["salience"], at, st.salience if st else 0.0, UNIT)
+            low = rl.at_least if rl is not None and rl.at_least is not None else 0.0
+            high = rl.at_most if rl is not None and rl.at_most is not None else 100.0
+            put(d.stance["at_least"], at, low, POSITION)
+            put(d.stance["at_most"], at, high, POSITION)
     s = sc.settings
-    setting_values = {
+    settings: dict[str, tuple[Value, Bounds]] = {
         "belief_noise": (s.belief_noise, Bounds(0, 50)),
         "resolve_noise": (s.resolve_noise, UNIT),
         "learning_rate": (s.learning_rate, UNIT),
         "bloc_cohesion": (s.bloc_cohesion, UNIT),
     }
     for name, info in type(s.tension).model_fields.items():
-        bound = next((m for m in info.metadata if isinstance(m, Bounds)), None)
-        if bound is None:  # pragma: no cover - every tension field is a param
-            bound = _annotation_bounds(info.annotation)
-        setting_values["tension_" + name] = (getattr(s.tension, name), bound)
-    for name, (value, bound) in setting_values.items():
-        slots["setting", name] = cols.take(value, bound)
+        bounds = next(m for m in info.metadata if isinstance(m, Bounds))
+        settings["tension_" + name] = (getattr(s.tension, name), bounds)
+    for name, (value, bounds) in settings.items():
+        d.setting[name] = np.empty(r)
+        put(d.setting[name], (slice(None),), value, bounds)
 
-    p = cols.width
+    # Second pass: one block of uniforms per run, then every value from its own column.
+    p = sum(not isinstance(value, int | float) for _, _, value, _ in plan)
     width = p + n * n * k_count + n * n + 2 * h
     u = run_streams(seed, runs, width)
-
-    def value(slot: int) -> np.ndarray:
-        v, bounds, col = cols.plan[slot]
-        return sample(v, bounds, u[:, col] if col >= 0 else np.zeros(len(runs)))
-
-    r = len(runs)
-    d = Draws(runs=runs)
-    d.status_quo = np.stack([value(slots["sq", k]) for k in range(k_count)], axis=1)
-    for name in ("capability", "flexibility", "patience", "dialogue", "war_cost"):
-        d.actor[name] = np.stack([value(slots[name, a]) for a in range(n)], axis=1)
-    for name in ("p_win", "cost", "signal"):
-        d.actor[name] = np.stack([value(slots[name, a]) for a in range(n)], axis=1)
-    for name in ("position", "salience", "at_least", "at_most"):
-        d.stance[name] = np.stack(
-            [np.stack([value(slots[name, a, k]) for k in range(k_count)], 1) for a in range(n)], 1
-        ).reshape(r, n, k_count)
+    col = 0
+    for dest, index, value, bounds in plan:
+        if isinstance(value, int | float):
+            dest[index] = value
+        else:
+            dest[index] = sample(value, bounds, u[:, col])
+            col += 1
     # A sampled red line on the wrong side of a sampled position is moved onto the position.
-    d.stance["at_least"] = np.minimum(d.stance["at_least"], d.stance["position"])
-    d.stance["at_most"] = np.maximum(d.stance["at_most"], d.stance["position"])
-    for name in setting_values:
-        d.setting[name] = value(slots["setting", name])
+    np.minimum(d.stance["at_least"], d.stance["position"], out=d.stance["at_least"])
+    np.maximum(d.stance["at_most"], d.stance["position"], out=d.stance["at_most"])
 
-    z = special.ndtri(np.clip(u[:, p:], 1e-12, 1 - 1e-12))
+    z = special.ndtri(np.clip(u[:, p : p + n * n * k_count + n * n], 1e-12, 1 - 1e-12))
     d.position_error = z[:, : n * n * k_count].reshape(r, n, n, k_count)
-    d.resolve_error = z[:, n * n * k_count : n * n * k_count + n * n].reshape(r, n, n)
+    d.resolve_error = z[:, n * n * k_count :].reshape(r, n, n)
     d.hazard_u = u[:, p + n * n * k_count + n * n :].reshape(r, h, 2)
     return d
-
-
-def _annotation_bounds(annotation: object) -> Bounds:
-    from typing import get_args
-
-    for arg in get_args(annotation):
-        if isinstance(arg, Bounds):
-            return arg
-    raise TypeError(f"no bounds on {annotation!r}")

@@ -56,7 +56,7 @@ class _Builder:
         self.stack: set[int] = set()
 
     def fail(self, node: Node, field: str, message: str, got: str | None = None) -> None:
-        raise ScenarioError([Problem(_loc(self.file, node), field, message, got)])
+        raise ScenarioError([Problem(_loc(self.file, node), field or "(document)", message, got)])
 
     def build(self, node: Node, path: str) -> Any:
         self.count += 1
@@ -68,11 +68,15 @@ class _Builder:
                 "(an alias bomb?); scenarios are far smaller",
             )
         if node.tag not in PLAIN_TAGS:
-            self.fail(node, path, "only plain YAML is allowed; tags are refused", node.tag)
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.fail(node, path, "only plain YAML is allowed; tags are refused", tag)
         if id(node) in self.stack:
             self.fail(node, path, "recursive alias: a value contains itself")
         if isinstance(node, ScalarNode):
-            value = self.yaml.constructor.construct_object(node)
+            try:
+                value = self.yaml.constructor.construct_object(node)
+            except (ValueError, OverflowError, YAMLError) as exc:
+                self.fail(node, path, f"not a valid {node.tag.rsplit(':', 1)[-1]}: {exc}")
             if isinstance(value, float) and not math.isfinite(value):
                 self.fail(node, path, "numbers must be finite", node.value)
             return value
@@ -100,7 +104,9 @@ class _Builder:
                 if key in out:
                     self.fail(key_node, sub, f"duplicate key {key!r}")
                 out[key] = self.build(value_node, sub)
-                out.key_locs[key] = _loc(self.file, value_node)
+                empty = isinstance(value_node, ScalarNode) and value_node.value == ""
+                # An empty value has the position of the next token: point at its key instead.
+                out.key_locs[key] = _loc(self.file, key_node if empty else value_node)
             return out
         finally:
             self.stack.discard(id(node))
@@ -137,19 +143,12 @@ def read_yaml(path: Path) -> LocatedDict:
         ) from None
     yaml = YAML(typ="safe", pure=True)
     try:
+        _check_depth(yaml, text, file)
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(file, mark.line + 1, mark.column + 1) if mark else top
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if "\\t" in problem or "'\\t'" in problem:
-            problem += " (tabs cannot indent YAML; use spaces)"
-        raise ScenarioError([Problem(loc, "(syntax)", f"YAML syntax error: {problem}")]) from None
+        raise ScenarioError([_syntax_problem(exc, file)]) from None
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        loc = Location(file, mark.line + 1, mark.column + 1) if mark else top
-        message = str(exc).strip().splitlines()[-1] if str(exc).strip() else "invalid YAML"
-        raise ScenarioError([Problem(loc, "(syntax)", f"YAML error: {message}")]) from None
+        raise ScenarioError([_reader_problem(exc, text, file)]) from None
     if node is None:
         raise ScenarioError([Problem(top, "(document)", "the file is empty")])
     data = _Builder(file, yaml).build(node, "")
@@ -167,25 +166,93 @@ def read_yaml(path: Path) -> LocatedDict:
     return data
 
 
-def _merge(base: Any, over: Any) -> Any:
+MAX_DEPTH = 64
+
+
+def _check_depth(yaml: YAML, text: str, file: str) -> None:
+    """Refuse absurdly deep nesting before composing (the composer recurses per level)."""
+    depth = 0
+    for event in yaml.parse(text):
+        name = type(event).__name__
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise ScenarioError(
+                    [
+                        Problem(
+                            Location(file, mark.line + 1, mark.column + 1),
+                            "(document)",
+                            f"nested more than {MAX_DEPTH} levels deep",
+                        )
+                    ]
+                )
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+
+
+def _syntax_problem(exc: MarkedYAMLError, file: str) -> Problem:
+    """One line for a YAML syntax error: what the parser was doing, what it found, where."""
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    at_end = "end of stream" in problem
+    mark = (exc.context_mark if at_end and exc.context_mark else None) or exc.problem_mark
+    mark = mark or exc.context_mark
+    loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+    text = f"{context}, {problem}" if context and problem else (problem or context)
+    if "\\t" in text or "'\\t'" in text or "\t" in text:
+        text += " (tabs cannot indent YAML; use spaces)"
+    return Problem(loc, "(syntax)", f"YAML syntax error: {text or 'invalid YAML'}")
+
+
+def _reader_problem(exc: YAMLError, text: str, file: str) -> Problem:
+    """A character YAML refuses (control characters): point at it."""
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        char = getattr(exc, "character", None)
+        got = f"character {ord(char):#04x}" if isinstance(char, str) and char else None
+        return Problem(
+            Location(file, line, col),
+            "(syntax)",
+            "special characters are not allowed in YAML",
+            got,
+        )
+    message = str(exc).strip().splitlines()[-1] if str(exc).strip() else "invalid YAML"
+    return Problem(Location(file), "(syntax)", f"YAML error: {message}")
+
+
+def _merge(base: Any, over: Any, path: str = "") -> Any:
     """Deep merge: mappings by key, lists of mappings with ``id`` by id, anything else replaced."""
     if isinstance(base, LocatedDict) and isinstance(over, LocatedDict):
         out = LocatedDict(base)
         out.loc = over.loc
         out.key_locs = dict(base.key_locs)
         for key, value in over.items():
-            out[key] = _merge(base[key], value) if key in base else value
+            sub = f"{path}.{key}" if path else key
+            out[key] = _merge(base[key], value, sub) if key in base else value
             out.key_locs[key] = over.key_locs[key]
         return out
     if isinstance(base, LocatedList) and isinstance(over, LocatedList) and _by_id(base, over):
         out = LocatedList()
         out.loc = over.loc
         out.item_locs = []
-        index = {item["id"]: i for i, item in enumerate(over)}
+        index: dict[str, int] = {}
+        for j, item in enumerate(over):
+            if item["id"] in index:
+                raise ScenarioError(
+                    [
+                        Problem(
+                            over.item_locs[j], f"{path}[{j}].id", "duplicate id", repr(item["id"])
+                        )
+                    ]
+                )
+            index[item["id"]] = j
         for item, loc in zip(base, base.item_locs, strict=True):
             if item["id"] in index:
                 j = index.pop(item["id"])
-                out.append(_merge(item, over[j]))
+                out.append(_merge(item, over[j], f"{path}[{len(out)}]"))
                 out.item_locs.append(over.item_locs[j])
             else:
                 out.append(item)

@@ -1,0 +1,16 @@
+"""Analysis of results tables: outcome shares and intervals, comparisons."""
+
+from .compare import outcome_differences
+from .intervals import newcombe, paired_difference, wilson
+from .summary import positions_summary, rounds_summary, shares_table, summarize
+
+__all__ = [
+    "newcombe",
+    "outcome_differences",
+    "paired_difference",
+    "positions_summary",
+    "rounds_summary",
+    "shares_table",
+    "summarize",
+    "wilson",
+]

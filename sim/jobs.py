@@ -1,0 +1,272 @@
+"""The jobs the command line runs, callable from notebooks too: run one scenario, compare several.
+
+A job strings the layers together (scenario, experiment, results folder, analysis, charts,
+report); each layer still does one thing and none of them runs another's work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import platform
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis import (
+    outcome_differences,
+    positions_summary,
+    rounds_summary,
+    shares_table,
+    summarize,
+)
+from sim.experiment import run_experiment
+from sim.experiment.runner import ChunkResult, default_workers
+from sim.results import Results, ResultsFolder, default_target, load_results, sha256
+from sim.results.store import (
+    MANIFEST_JSON,
+    OUTCOMES_CSV,
+    POSITIONS_CSV,
+    ROUNDS_CSV,
+    SUMMARY_JSON,
+    TRAJECTORIES,
+)
+from sim.results.trajectories import TrajectoryWriter
+from sim.scenario import Scenario, load_scenario
+
+CHART_FILES = {
+    "outcomes": "Outcome distribution: share of runs ending each way, with 95% intervals",
+    "issue_values": "Final value of each issue over the runs, with the status quo and "
+    "each actor's ideal point",
+    "trajectories": "Each actor's announced position by round: median with 50% and 90% bands",
+    "tension": "Tension by round and the cumulative share of runs ended each way",
+}
+
+
+def versions() -> dict[str, str]:
+    def v(name: str) -> str:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return "unknown"
+
+    return {
+        "negsim": v("negsim"),
+        "numpy": v("numpy"),
+        "pandas": v("pandas"),
+        "mesa": v("mesa"),
+        "python": platform.python_version(),
+    }
+
+
+def resolved(scenario: Scenario) -> dict[str, Any]:
+    """The scenario after ``extends:`` and defaults, as plain data (what the manifest keeps)."""
+    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _labels(resolved_scenario: dict[str, Any]):
+    from sim.plots import ScenarioLabels
+
+    return ScenarioLabels.from_resolved(resolved_scenario)
+
+
+def draw_run_charts(
+    summary: dict, outcomes: pd.DataFrame, rounds: pd.DataFrame, positions: pd.DataFrame, labels
+) -> dict[str, Any]:
+    """The four charts of one experiment, by file stem."""
+    from sim import plots
+
+    return {
+        "outcomes": plots.outcome_distribution({labels.title: summary}),
+        "issue_values": plots.issue_values({labels.title: outcomes}, labels),
+        "trajectories": plots.trajectories(positions, labels, rounds),
+        "tension": plots.tension_and_endings({labels.title: rounds}),
+    }
+
+
+@dataclass
+class RunOutput:
+    path: Path
+    summary: dict[str, Any]
+    shares: pd.DataFrame
+
+
+def run_job(
+    scenario_path: Path,
+    *,
+    runs: int,
+    seed: int,
+    workers: int | None = None,
+    out: Path | None = None,
+    force: bool = False,
+    trajectories: bool = False,
+    results_root: Path = Path("results"),
+    progress: Callable[[int], None] | None = None,
+    charts: bool = True,
+) -> RunOutput:
+    """Run one experiment and write its whole results folder (docs/results.md)."""
+    scenario = load_scenario(scenario_path)
+    started = dt.datetime.now(dt.UTC)
+    target = out if out is not None else default_target(results_root, scenario.id, started)
+    workers = default_workers(runs) if workers is None else workers
+    with ResultsFolder(target, force) as folder:
+        writer = TrajectoryWriter(folder.file(TRAJECTORIES)) if trajectories else None
+
+        def on_chunk(chunk: ChunkResult) -> None:
+            if writer is not None and chunk.trajectories is not None:
+                writer.write(chunk.trajectories)
+            if progress is not None:
+                progress(len(chunk.outcomes))
+
+        try:
+            exp = run_experiment(
+                scenario, runs, seed, workers, on_chunk=on_chunk, trajectories=trajectories
+            )
+        finally:
+            if writer is not None:
+                writer.close()
+        summary = summarize(exp.outcomes, scenario.id, seed)
+        rounds = rounds_summary(exp)
+        positions = positions_summary(exp)
+        folder.write_csv(OUTCOMES_CSV, exp.outcomes)
+        folder.write_json(SUMMARY_JSON, summary)
+        folder.write_csv(ROUNDS_CSV, rounds)
+        folder.write_csv(POSITIONS_CSV, positions)
+        spec = resolved(scenario)
+        manifest = {
+            "scenario_file": str(scenario_path),
+            "scenario_sha256": sha256(Path(scenario_path)),
+            "scenario": spec,
+            "seed": seed,
+            "runs": runs,
+            "workers": workers,
+            "command_line": sys.argv,
+            "versions": versions(),
+            "started": started.isoformat(timespec="seconds"),
+        }
+        if charts:
+            from sim.plots import save_figure
+            from sim.report.html import render_report
+
+            figures = draw_run_charts(summary, exp.outcomes, rounds, positions, _labels(spec))
+            for stem, fig in figures.items():
+                save_figure(fig, folder.file(f"charts/{stem}.png"))
+        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        folder.write_json(MANIFEST_JSON, manifest)
+        if charts:
+            from sim.report.tables import outcome_summary_table
+
+            page = render_report(
+                title=scenario.title,
+                notes=scenario.notes.model_dump(),
+                summary_rows=outcome_summary_table({scenario.title: summary}),
+                figures={CHART_FILES[s]: f for s, f in figures.items()},
+                manifest={k: v for k, v in manifest.items() if k != "scenario"},
+            )
+            folder.write_text("report.html", page)
+        path = folder.commit()
+    return RunOutput(path=path, summary=summary, shares=shares_table(summary))
+
+
+@dataclass
+class CompareOutput:
+    path: Path
+    differences: pd.DataFrame
+    summaries: dict[str, dict[str, Any]]
+
+
+def _as_results(item: Path, runs: int, seed: int, workers: int | None, tmp: Path) -> Results:
+    """A results folder as given, or a scenario file run now into ``tmp``."""
+    if item.is_dir():
+        return load_results(item)
+    out = run_job(item, runs=runs, seed=seed, workers=workers, out=tmp, charts=False)
+    return load_results(out.path)
+
+
+def compare_job(
+    items: list[Path],
+    *,
+    runs: int,
+    seed: int,
+    workers: int | None = None,
+    out: Path | None = None,
+    force: bool = False,
+    results_root: Path = Path("results"),
+) -> CompareOutput:
+    """Put two or more scenarios (files run with common random numbers, or results folders)
+    side by side: the same charts on shared axes and the differences from the first."""
+    from sim.plots import outcome_differences as diff_chart
+    from sim.plots import save_figure
+    from sim.report.html import render_report
+    from sim.report.tables import outcome_summary_table
+
+    started = dt.datetime.now(dt.UTC)
+    if out is None:
+        out = results_root / "compare" / started.strftime("%Y%m%dT%H%M%SZ")
+    with ResultsFolder(out, force) as folder:
+        loaded: dict[str, Results] = {}
+        for i, item in enumerate(items):
+            res = _as_results(Path(item), runs, seed, workers, folder.path / f"runs/{i}")
+            name = res.summary.get("scenario", Path(item).stem)
+            if name in loaded:
+                name = f"{name} ({i + 1})"
+            loaded[name] = res
+        names = list(loaded)
+        baseline = names[0]
+        tables = {n: r.outcomes for n, r in loaded.items()}
+        seeds = {n: r.summary["seed"] for n, r in loaded.items()}
+        diff = outcome_differences(baseline, tables, seeds)
+        summaries = {n: r.summary for n, r in loaded.items()}
+        folder.write_csv("differences.csv", diff)
+        folder.write_json("summaries.json", summaries)
+        base_labels = _labels(loaded[baseline].manifest["scenario"])
+        figures = {
+            "outcomes": __import__("sim.plots", fromlist=["x"]).outcome_distribution(summaries),
+            "differences": diff_chart(diff, baseline),
+            "issue_values": __import__("sim.plots", fromlist=["x"]).issue_values(
+                tables, base_labels
+            ),
+            "tension": __import__("sim.plots", fromlist=["x"]).tension_and_endings(
+                {n: r.rounds for n, r in loaded.items()}
+            ),
+        }
+        for stem, fig in figures.items():
+            save_figure(fig, folder.file(f"charts/{stem}.png"))
+        captions = {
+            "outcomes": "Outcome distributions side by side, with 95% intervals",
+            "differences": f"Difference in each outcome's share from {baseline}, with 95% "
+            "intervals",
+            "issue_values": "Final value of each issue, scenarios overlaid",
+            "tension": "Tension and cumulative endings by round, scenarios overlaid",
+        }
+        manifest = {
+            "inputs": [str(i) for i in items],
+            "runs": runs,
+            "seed": seed,
+            "command_line": sys.argv,
+            "versions": versions(),
+            "started": started.isoformat(timespec="seconds"),
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        folder.write_json(MANIFEST_JSON, manifest)
+        shown = diff[["scenario", "outcome", "baseline_share", "share", "difference"]].copy()
+        shown["95% interval"] = [
+            f"{100 * lo:+.1f} to {100 * hi:+.1f} points"
+            for lo, hi in zip(diff["ci_low"], diff["ci_high"], strict=True)
+        ]
+        shown["verdict"] = diff["verdict"]
+        page = render_report(
+            title="Comparison: " + " vs ".join(names),
+            notes=None,
+            summary_rows=outcome_summary_table(summaries),
+            figures={captions[s]: f for s, f in figures.items()},
+            manifest=manifest,
+            extra_tables={f"Differences from {baseline}": shown},
+        )
+        folder.write_text("report.html", page)
+        path = folder.commit()
+    return CompareOutput(path=path, differences=diff, summaries=summaries)

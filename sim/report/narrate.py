@@ -1,0 +1,222 @@
+"""One run of the talks told round by round in plain words, for a class to follow.
+
+The story is read off the same model the Monte Carlo uses (R = 1), so what is told is exactly
+what is counted. Run k of ``negsim run --seed S`` is told by ``negsim narrate --seed S --run k``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model.outcomes import ONGOING, OUTCOMES
+from sim.model.talks import RoundRecord, Talks
+from sim.scenario.schema import Issue, Scenario
+
+WIDTH_INDENT = "  "
+
+
+def in_words(issue: Issue, value: float) -> str:
+    """A value on an issue's scale with the words of the nearer end."""
+    if value <= 5:
+        return f"{value:.0f} ({issue.low})"
+    if value >= 95:
+        return f"{value:.0f} ({issue.high})"
+    if 45 <= value <= 55:
+        return f"{value:.0f} (midway)"
+    end = issue.low if value < 50 else issue.high
+    return f"{value:.0f} (nearer '{end}')"
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.0f}%" if p >= 0.005 or p == 0 else "<1%"
+
+
+class Narrator:
+    """Collects a run's rounds and turns each into a paragraph."""
+
+    def __init__(self, scenario: Scenario, talks: Talks):
+        self.sc = scenario
+        self.talks = talks
+        self.lines: list[str] = []
+
+    def say(self, text: str = "", indent: int = 0) -> None:
+        self.lines.append(WIDTH_INDENT * indent + text)
+
+    def opening(self, seed: int, run: int) -> None:
+        sc, talks = self.sc, self.talks
+        self.say(sc.title)
+        self.say(f"One run of the talks (seed {seed}, run {run}), told round by round.")
+        self.say()
+        self.say("The issues, each a scale from 0 to 100, and where they stand before the talks:")
+        for k, issue in enumerate(sc.issues):
+            self.say(
+                f"- {issue.name}: 0 = {issue.low}; 100 = {issue.high}. "
+                f"Status quo {talks.status_quo[0, k]:.0f}.",
+                1,
+            )
+        self.say()
+        self.say("The actors and what they want most:")
+        for a in talks.actor_list:
+            top = int(np.argmax(a.salience[0]))
+            issue = sc.issues[top]
+            line = f"- {a.name}: cares most about {issue.name} (wants {a.ideal[0, top]:.0f})"
+            if a.has_military_option:
+                line += (
+                    f"; force would be worth {a.war_value()[0]:.2f} to it "
+                    f"(chance of success {a.p_win[0]:.2f} less cost {a.cost_of_war[0]:.2f})"
+                )
+            self.say(line + ".", 1)
+        self.say()
+        self.say(f"Tension before the talks: {talks.tension[0]:.2f} (0 = calm, 1 = on the brink).")
+
+    def round(self, rec: RoundRecord) -> None:
+        sc, talks = self.sc, self.talks
+        plan = rec.plan
+        meeting = sc.meetings[plan.meeting]
+        actors = talks.actor_list
+        self.say()
+        when = f" · {meeting.date:%A %-d %B %Y}" if meeting.date and not plan.continuation else ""
+        total = meeting.rounds
+        which = (
+            "continuation round, after the agenda"
+            if plan.continuation
+            else (f"round {plan.round_in_meeting + 1} of {total}" if total > 1 else "")
+        )
+        self.say(f"Round {rec.t + 1} · {meeting.name}{when}" + (f" · {which}" if which else ""))
+        parts = [actors[i] for i in plan.participants]
+        if rec.proposal is None:
+            self.say(
+                f"{_names([a.name for a in parts])} consult. Nothing is proposed; "
+                "talking, they learn more about one another's positions and resolve.",
+                1,
+            )
+        else:
+            self._negotiation(rec, parts)
+        self._moves(rec, parts)
+        self._tension(rec)
+
+    def _negotiation(self, rec: RoundRecord, parts) -> None:
+        sc, actors = self.sc, self.talks.actor_list
+        proposer = actors[rec.plan.proposer]
+        open_k = [k for k in range(len(sc.issues)) if rec.open_issues[0, k]]
+        if not open_k:
+            self.say("Everything on this table is already settled.", 1)
+            return
+        offer = "; ".join(
+            f"{sc.issues[k].name} at {in_words(sc.issues[k], rec.proposal[0, k])}" for k in open_k
+        )
+        self.say(f"{proposer.name} proposes: {offer}.", 1)
+        for a in parts:
+            resp = rec.responses[a.index]
+            yes = [k for k in open_k if resp.accept[0, k]]
+            no = [k for k in open_k if not resp.accept[0, k]]
+            ru = resp.reservation[0]
+            bits = []
+            if yes:
+                bits.append("accepts " + _names([sc.issues[k].name for k in yes]))
+            for k in no:
+                name = sc.issues[k].name
+                if resp.crossed[0, k]:
+                    bound = (
+                        f"at least {a.at_least[0, k]:.0f}"
+                        if rec.proposal[0, k] < a.at_least[0, k]
+                        else f"at most {a.at_most[0, k]:.0f}"
+                    )
+                    bits.append(f"refuses {name}: it crosses its red line ({bound})")
+                else:
+                    bits.append(
+                        f"refuses {name}: worth {resp.worth[0, k]:.2f} to it "
+                        f"against {ru:.2f} without a deal"
+                    )
+            why = ""
+            if no and a.has_military_option and ru <= a.war_value()[0] + 1e-12:
+                why = f" (it measures offers against force, worth {a.war_value()[0]:.2f} to it)"
+            self.say(f"{a.name} " + "; ".join(bits) + why + ".", 1)
+        settled = [k for k in open_k if rec.settled_now[0, k]]
+        if settled:
+            agreed = "; ".join(
+                f"{sc.issues[k].name} settled at {in_words(sc.issues[k], rec.proposal[0, k])}"
+                for k in settled
+            )
+            self.say(f"Agreed: {agreed}.", 1)
+        else:
+            self.say("No agreement this round.", 1)
+
+    def _moves(self, rec: RoundRecord, parts) -> None:
+        """Concessions and caucus pulls of at least one point, grouped by actor."""
+        sc = self.sc
+        moves = []
+        for a in self.talks.actor_list:
+            steps = [
+                f"{issue.name} {rec.positions_before[0, a.index, k]:.0f}→"
+                f"{rec.positions_after[0, a.index, k]:.0f}"
+                for k, issue in enumerate(sc.issues)
+                if abs(rec.positions_after[0, a.index, k] - rec.positions_before[0, a.index, k])
+                >= 1.0
+            ]
+            if steps:
+                moves.append(f"{a.name} ({', '.join(steps)})")
+        if moves:
+            self.say("Positions move: " + "; ".join(moves) + ".", 1)
+
+    def _tension(self, rec: RoundRecord) -> None:
+        actors = self.talks.actor_list
+        before, after = rec.tension_before[0], rec.tension_after[0]
+        motive = [
+            f"{a.name} finds force worth {rec.shortfall[0, a.index]:.2f} more than what is on offer"
+            for a in actors
+            if rec.shortfall[0, a.index] > 0
+        ]
+        text = f"Tension {before:.2f} → {after:.2f}"
+        if motive:
+            text += " (" + "; ".join(motive) + ")"
+        text += (
+            f". Hazard this round: armed conflict {_pct(rec.war_hazard[0])}, "
+            f"walk-out {_pct(rec.breakdown_hazard[0])}."
+        )
+        self.say(text, 1)
+        ended = rec.ended[0]
+        if ended != ONGOING:
+            self._ending(rec, OUTCOMES[ended])
+
+    def _ending(self, rec: RoundRecord, outcome: str) -> None:
+        sc, talks = self.sc, self.talks
+        self.say()
+        reasons = {
+            "agreement": "every issue is settled",
+            "partial_agreement": "the agenda is over with some issues settled and others open",
+            "stalemate": "the agenda is over and nothing is settled, though the sides still talk",
+            "breakdown": "a party walks out (the walk-out hazard fired) and talks collapse",
+            "armed_conflict": "force is worth more than anything on the table to a party that "
+            "has it, and the hazard of war fired",
+        }
+        self.say(
+            f"The run ends in round {rec.t + 1}: {outcome.replace('_', ' ')}, "
+            f"because {reasons[outcome]}."
+        )
+        for k, issue in enumerate(sc.issues):
+            state = "settled" if talks.settled[0, k] else "unsettled, status quo"
+            self.say(f"- {issue.name}: {in_words(issue, talks.values[0, k])}, {state}.", 1)
+        utilities = talks.final_utilities()[0]
+        self.say(
+            "Final utilities (1 = the actor's ideal everywhere): "
+            + ", ".join(
+                f"{a.name} {u:.2f}" for a, u in zip(talks.actor_list, utilities, strict=True)
+            )
+            + "."
+        )
+
+
+def narrate(scenario: Scenario, seed: int, run: int = 0) -> str:
+    """The story of run ``run`` of the experiment with master seed ``seed``."""
+    talks = Talks(scenario, seed, np.array([run]))
+    narrator = Narrator(scenario, talks)
+    narrator.opening(seed, run)
+    talks.play(narrator.round)
+    return "\n".join(narrator.lines) + "\n"
