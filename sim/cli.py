@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-out = Console(highlight=False, soft_wrap=True)
+term = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_SEED = 20220107
@@ -50,7 +50,9 @@ def _load(path: Path):
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Scenario files to check.", show_default=False)
+    ],
 ) -> None:
     """Check scenario files: one summary line per valid file, one line per problem otherwise."""
     from sim.scenario import ScenarioError, load_scenario
@@ -63,7 +65,7 @@ def validate(
         except ScenarioError as exc:
             problems.extend(str(p) for p in exc.problems)
             continue
-        out.print(
+        term.print(
             f"{path}: ok: {sc.id}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
             f"{len(sc.meetings)} meetings, up to {schedule_length(sc)} rounds"
         )
@@ -97,8 +99,160 @@ def describe(scenario: ScenarioArg) -> None:
     from sim.report.describe import describe as tables
 
     for table in tables(_load(scenario)):
-        out.print(table)
-        out.print()
+        term.print(table)
+        term.print()
+
+
+def _results_error(exc: Exception) -> BadInput:
+    return BadInput(str(exc))
+
+
+def _progress(total: int, label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _shares_table(summary: dict, title: str):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("outcome")
+    table.add_column("runs", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("95% interval (Wilson)", justify="right")
+    for o in summary["outcomes"]:
+        lo, hi = summary["ci95"][o]
+        table.add_row(
+            o.replace("_", " "),
+            str(summary["outcome_counts"][o]),
+            f"{100 * summary['outcome_shares'][o]:.1f}%",
+            f"{100 * lo:.1f}% – {100 * hi:.1f}%",
+        )
+    return table
+
+
+Runs = Annotated[int, typer.Option("--runs", "-n", help="Number of runs.", min=1, max=10_000_000)]
+Seed = Annotated[int, typer.Option(help="Master seed (run k uses stream k of it).", min=0)]
+Workers = Annotated[
+    int | None,
+    typer.Option(help="Worker processes [default: 1 below 20,000 runs, else all cores].", min=1),
+]
+Out = Annotated[
+    Path | None,
+    typer.Option(
+        help="Results folder [default: results/<scenario>/<UTC timestamp>/].", file_okay=False
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", help="Replace an existing results folder.")]
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    runs: Runs = 1000,
+    seed: Seed = DEFAULT_SEED,
+    workers: Workers = None,
+    out: Out = None,
+    force: Force = False,
+    trajectories: Annotated[
+        bool, typer.Option("--trajectories", help="Also write every run's rounds (rounds.parquet).")
+    ] = False,
+) -> None:
+    """Run a Monte Carlo experiment: outcome shares with intervals, charts and a report."""
+    from sim.jobs import run_job
+    from sim.results import ResultsError
+    from sim.scenario import ScenarioError
+
+    err.print(f"negsim: {runs:,} runs of {scenario} with seed {seed}", markup=False)
+    try:
+        with _progress(runs, "runs") as bar:
+            task = bar.add_task("simulating", total=runs)
+            result = run_job(
+                scenario,
+                runs=runs,
+                seed=seed,
+                workers=workers,
+                out=out,
+                force=force,
+                trajectories=trajectories,
+                progress=lambda n: bar.advance(task, n),
+            )
+    except ScenarioError as exc:
+        raise BadInput(*(str(p) for p in exc.problems)) from None
+    except ResultsError as exc:
+        raise _results_error(exc) from None
+    summary = result.summary
+    term.print(_shares_table(summary, f"{summary['scenario']}: {runs:,} runs, seed {seed}"))
+    term.print(f"mean rounds: {summary['mean_rounds']:.1f}")
+    term.print(f"results: {result.path}")
+    term.print(f"report:  {result.path / 'report.html'}")
+
+
+@app.command()
+def compare(
+    items: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Two or more scenario files (run now with the same seed and runs) or results "
+            "folders; the first is the baseline.",
+            show_default=False,
+        ),
+    ],
+    runs: Runs = 1000,
+    seed: Seed = DEFAULT_SEED,
+    workers: Workers = None,
+    out: Out = None,
+    force: Force = False,
+) -> None:
+    """Compare scenarios: shared-axis charts and each outcome's difference from the first."""
+    from rich.table import Table
+
+    from sim.jobs import compare_job
+    from sim.results import ResultsError
+    from sim.scenario import ScenarioError
+
+    if len(items) < 2:
+        raise BadInput("compare: give at least two scenario files or results folders")
+    try:
+        result = compare_job(items, runs=runs, seed=seed, workers=workers, out=out, force=force)
+    except ScenarioError as exc:
+        raise BadInput(*(str(p) for p in exc.problems)) from None
+    except ResultsError as exc:
+        raise _results_error(exc) from None
+    diff = result.differences
+    baseline = next(iter(result.summaries))
+    table = Table(title=f"Difference in outcome shares from {baseline}", title_justify="left")
+    for col in ("scenario", "outcome", "baseline", "this", "difference", "95% interval", "verdict"):
+        table.add_column(
+            col, justify="right" if col not in ("scenario", "outcome", "verdict") else "left"
+        )
+    for row in diff.itertuples():
+        table.add_row(
+            row.scenario,
+            row.outcome.replace("_", " "),
+            f"{100 * row.baseline_share:.1f}%",
+            f"{100 * row.share:.1f}%",
+            f"{100 * row.difference:+.1f} pts",
+            f"{100 * row.ci_low:+.1f} to {100 * row.ci_high:+.1f}",
+            row.verdict,
+        )
+    term.print(table)
+    paired = bool(diff["paired"].all())
+    term.print(
+        "runs paired by index (common random numbers)"
+        if paired
+        else "samples treated as independent (different seeds or runs)"
+    )
+    term.print(f"results: {result.path}")
+    term.print(f"report:  {result.path / 'report.html'}")
 
 
 def main() -> None:

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from .talks import Talks
 
 
+TOLERANCE = 1e-9  # utility units: offers computed to meet a reservation exactly are accepted
+
+
 @dataclass
 class Response:
     """An actor's answer to a proposal, issue by issue, with its reasons (for narration)."""
@@ -84,10 +87,16 @@ class Actor(mesa.Agent):
         """What no agreement is worth now: the status quo one round later, or war if better.
 
         Refusing costs a round of delay, so the value of holding out is the current state
-        discounted once by patience (Rubinstein 1982); force is the alternative for an actor
-        that has it (Fearon 1995).
+        discounted once by patience (Rubinstein 1982), less the expected cost of a war that
+        may break out meanwhile (the coercive side of a threat); force is the alternative for
+        an actor that has it (Fearon 1995).
         """
-        return np.maximum(self.patience * self.utility(values), self.war_value())
+        return self._no_deal(self, values)
+
+    def _no_deal(self, who: Actor, values: np.ndarray, point: np.ndarray | None = None):
+        point = who.position if point is None else point
+        hold_out = utility(point, who.salience, values) - self.model.war_risk * who.war_cost
+        return np.maximum(who.patience * hold_out, who.war_value())
 
     def war_shortfall(self, values: np.ndarray) -> np.ndarray:
         """How much more war is worth to it than the best it has on the table (0 if less)."""
@@ -106,8 +115,7 @@ class Actor(mesa.Agent):
         return other.at_least + err, other.at_most + err
 
     def believed_reservation(self, other: Actor, values: np.ndarray) -> np.ndarray:
-        u = utility(self.believed_position(other), other.salience, values)
-        ru = np.maximum(other.patience * u, other.war_value())
+        ru = self._no_deal(other, values, self.believed_position(other))
         return ru + self.resolve_error[:, other.index]
 
     # ---- decisions ----------------------------------------------------------------------
@@ -206,11 +214,11 @@ class Actor(mesa.Agent):
                 np.abs(values - self.position) - np.abs(proposal - self.position)
             )
             worth = here + gain / 100.0
-            accept = (worth >= reservation[:, None] - 1e-12) & ~crossed & open_
+            accept = (worth >= reservation[:, None] - TOLERANCE) & ~crossed & open_
         else:
             whole = self.utility(proposal)
             worth = np.repeat(whole[:, None], proposal.shape[1], axis=1)
-            ok = (whole >= reservation - 1e-12) & ~crossed.any(axis=1)
+            ok = (whole >= reservation - TOLERANCE) & ~crossed.any(axis=1)
             accept = ok[:, None] & open_
         return Response(accept=accept, worth=worth, reservation=reservation, crossed=crossed)
 

@@ -71,6 +71,7 @@ class Talks(mesa.Model):
         self.values = self.status_quo.copy()
         self.settled = np.zeros((r, k), dtype=bool)
         self.tension = self.draws.setting["tension_initial"].copy()
+        self.war_risk = np.zeros(r)  # last round's hazard of war: the risk of holding out
         self.outcome = np.full(r, ONGOING)
         self.rounds = np.zeros(r, dtype=np.int64)
         self.t = 0
@@ -143,6 +144,7 @@ class Talks(mesa.Model):
         shortfall = np.stack([a.war_shortfall(self.values) for a in self.actor_list], 1)
         self._update_tension(parts, shortfall, settled_now, active)
         war_h, break_h = self._hazards(meeting.kind, parts, shortfall, active)
+        self.war_risk = np.where(active, war_h, self.war_risk)
         ended = self._terminate(war_h, break_h, active)
         record = RoundRecord(
             t=self.t,

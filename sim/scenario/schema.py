@@ -104,7 +104,9 @@ class Actor(Strict):
         description="Willingness to keep talking, 0-1; low values make walk-outs likely."
     )
     war_cost: Unit = Field(
-        0.0, description="Cost to this actor if war breaks out, in utility units (0-1)."
+        0.0,
+        description="Cost to this actor if others go to war, in utility units (0-1); it makes "
+        "no deal riskier for it. An actor with a military_option uses p_win - cost instead.",
     )
     military_option: MilitaryOption | None = Field(
         None, description="Present if the actor may use force when talks offer it less than war."

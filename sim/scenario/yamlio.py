@@ -19,6 +19,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Location, Problem, ScenarioError, describe_value, display_path
 
+DISTRIBUTIONS = ("normal", "uniform", "triangular", "beta")
 MAX_NODES = 100_000
 MAX_BYTES = 5_000_000
 PLAIN_TAGS = {
@@ -224,7 +225,13 @@ def _reader_problem(exc: YAMLError, text: str, file: str) -> Problem:
 
 
 def _merge(base: Any, over: Any, path: str = "") -> Any:
-    """Deep merge: mappings by key, lists of mappings with ``id`` by id, anything else replaced."""
+    """Deep merge: mappings by key, lists of mappings with ``id`` by id, anything else replaced.
+
+    An empty list replaces (so a variant can clear a list); a distribution replaces the number
+    or distribution it overrides.
+    """
+    if isinstance(over, LocatedDict) and len(over) == 1 and next(iter(over)) in DISTRIBUTIONS:
+        return over  # a distribution replaces whatever stood there, never merges into it
     if isinstance(base, LocatedDict) and isinstance(over, LocatedDict):
         out = LocatedDict(base)
         out.loc = over.loc
@@ -234,7 +241,12 @@ def _merge(base: Any, over: Any, path: str = "") -> Any:
             out[key] = _merge(base[key], value, sub) if key in base else value
             out.key_locs[key] = over.key_locs[key]
         return out
-    if isinstance(base, LocatedList) and isinstance(over, LocatedList) and _by_id(base, over):
+    if (
+        isinstance(base, LocatedList)
+        and isinstance(over, LocatedList)
+        and over
+        and _by_id(base, over)
+    ):
         out = LocatedList()
         out.loc = over.loc
         out.item_locs = []

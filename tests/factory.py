@@ -1,0 +1,67 @@
+"""Small hand-made scenarios for tests whose answers are known by hand or by theory."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from sim.scenario import Scenario, load_scenario
+
+
+def stance(position: Any, salience: Any = 1.0, **extra: Any) -> dict[str, Any]:
+    return {"position": position, "salience": salience, "assumption": "test", **extra}
+
+
+def actor(aid: str, stances: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    base = {
+        "id": aid,
+        "name": aid.capitalize(),
+        "capability": 1.0,
+        "flexibility": 0.0,
+        "patience": 1.0,
+        "dialogue": 1.0,
+        "stances": stances,
+    }
+    base.update(extra)
+    return base
+
+
+def scenario_dict(
+    actors: list[dict[str, Any]],
+    issues: dict[str, float],
+    meetings: list[dict[str, Any]] | None = None,
+    **settings: Any,
+) -> dict[str, Any]:
+    """A scenario with the given actors and issues ({id: status quo}); one negotiation by default."""
+    ids = [a["id"] for a in actors]
+    meetings = meetings or [
+        {"id": "talks", "name": "Talks", "participants": ids, "issues": list(issues), "rounds": 3}
+    ]
+    return {
+        "id": "test_case",
+        "title": "Test case",
+        "notes": {"what_it_is": "A hand-made case for a test."},
+        "settings": {"belief_noise": 0, "resolve_noise": 0, **settings},
+        "issues": [
+            {"id": k, "name": k, "low": "low end", "high": "high end", "status_quo": sq}
+            for k, sq in issues.items()
+        ],
+        "actors": actors,
+        "meetings": meetings,
+    }
+
+
+def write(tmp_path: Path, data: dict[str, Any], name: str = "case.yaml") -> Path:
+    path = tmp_path / name
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    with path.open("w") as fh:
+        yaml.dump(data, fh)
+    return path
+
+
+def build(tmp_path: Path, data: dict[str, Any], name: str = "case.yaml") -> Scenario:
+    return load_scenario(write(tmp_path, copy.deepcopy(data), name))
