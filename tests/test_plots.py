@@ -39,27 +39,56 @@ RESOLVED = {
     "id": "tiny",
     "title": "Tiny test scenario",
     "issues": [
-        {"id": "enlargement", "name": "Further NATO enlargement to the east of Europe",
-         "low": "No further enlargement", "high": "Open door for Ukraine and Georgia",
-         "status_quo": 90},
-        {"id": "troops", "name": "Troops", "low": "Withdrawn", "high": "Massed",
-         "status_quo": {"normal": [80, 5]}},
-        {"id": "sanctions", "name": "Sanctions", "low": "Lifted", "high": "Maximal",
-         "status_quo": {"uniform": [30, 50]}},
+        {
+            "id": "enlargement",
+            "name": "Further NATO enlargement to the east of Europe",
+            "low": "No further enlargement",
+            "high": "Open door for Ukraine and Georgia",
+            "status_quo": 90,
+        },
+        {
+            "id": "troops",
+            "name": "Troops",
+            "low": "Withdrawn",
+            "high": "Massed",
+            "status_quo": {"normal": [80, 5]},
+        },
+        {
+            "id": "sanctions",
+            "name": "Sanctions",
+            "low": "Lifted",
+            "high": "Maximal",
+            "status_quo": {"uniform": [30, 50]},
+        },
     ],
     "actors": [
-        {"id": "nato", "name": "NATO", "positions": {
-            "enlargement": {"position": 95, "salience": 0.5},
-            "troops": {"position": {"triangular": [0, 6, 12]}},
-            "sanctions": {"position": 60}}},
-        {"id": "russia", "name": "Russia", "positions": {
-            "enlargement": {"position": {"beta": [1, 9]}},
-            "troops": {"position": 85},
-            "sanctions": {"position": 0}}},
-        {"id": "ukraine", "name": "Ukraine", "positions": {
-            "enlargement": {"position": 100},
-            "troops": {"position": {"normal": [-5, 3]}},
-            "sanctions": {"position": 90}}},
+        {
+            "id": "nato",
+            "name": "NATO",
+            "positions": {
+                "enlargement": {"position": 95, "salience": 0.5},
+                "troops": {"position": {"triangular": [0, 6, 12]}},
+                "sanctions": {"position": 60},
+            },
+        },
+        {
+            "id": "russia",
+            "name": "Russia",
+            "positions": {
+                "enlargement": {"position": {"beta": [1, 9]}},
+                "troops": {"position": 85},
+                "sanctions": {"position": 0},
+            },
+        },
+        {
+            "id": "ukraine",
+            "name": "Ukraine",
+            "positions": {
+                "enlargement": {"position": 100},
+                "troops": {"position": {"normal": [-5, 3]}},
+                "sanctions": {"position": 90},
+            },
+        },
     ],
 }
 
@@ -73,8 +102,10 @@ def make_summary(shares: list[float], runs: int) -> dict:
         "outcomes": OUTCOMES,
         "outcome_shares": dict(zip(OUTCOMES, shares, strict=True)),
         "outcome_counts": dict(zip(OUTCOMES, counts, strict=True)),
-        "ci95": {o: [max(0.0, s - 0.05), min(1.0, s + 0.07)] for o, s in zip(OUTCOMES, shares,
-                                                                            strict=True)},
+        "ci95": {
+            o: [max(0.0, s - 0.05), min(1.0, s + 0.07)]
+            for o, s in zip(OUTCOMES, shares, strict=True)
+        },
         "mean_rounds": 4.2,
         "issue_quantiles": {},
     }
@@ -82,11 +113,13 @@ def make_summary(shares: list[float], runs: int) -> dict:
 
 def make_outcomes(seed: int, runs: int = 40) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({
-        "run": np.arange(runs),
-        "outcome": rng.choice(OUTCOMES, size=runs),
-        "rounds": rng.integers(1, H + 1, size=runs),
-    })
+    frame = pd.DataFrame(
+        {
+            "run": np.arange(runs),
+            "outcome": rng.choice(OUTCOMES, size=runs),
+            "rounds": rng.integers(1, H + 1, size=runs),
+        }
+    )
     for issue, sq in zip(ISSUES, (90.0, 80.0, 40.0), strict=True):
         settled = rng.random(runs) < 0.4
         frame[f"settled_{issue}"] = settled
@@ -99,13 +132,18 @@ def make_outcomes(seed: int, runs: int = 40) -> pd.DataFrame:
 def make_rounds(shift: float = 0.0) -> pd.DataFrame:
     rounds = np.arange(1, H + 1)
     t = 0.3 + 0.05 * rounds + shift
-    frame = pd.DataFrame({
-        "round": rounds,
-        "meeting": ["geneva"] * 3 + ["vienna"] * 3,
-        "active": [40, 36, 30, 25, 20, 18],
-        "tension_q05": t - 0.2, "tension_q25": t - 0.1, "tension_q50": t,
-        "tension_q75": t + 0.1, "tension_q95": np.minimum(1.0, t + 0.2),
-    })
+    frame = pd.DataFrame(
+        {
+            "round": rounds,
+            "meeting": ["geneva"] * 3 + ["vienna"] * 3,
+            "active": [40, 36, 30, 25, 20, 18],
+            "tension_q05": t - 0.2,
+            "tension_q25": t - 0.1,
+            "tension_q50": t,
+            "tension_q75": t + 0.1,
+            "tension_q95": np.minimum(1.0, t + 0.2),
+        }
+    )
     frame["cum_agreement"] = np.linspace(0.02, 0.2, H)
     frame["cum_partial_agreement"] = [0, 0, 0, 0, 0, 0.1]
     frame["cum_stalemate"] = [0, 0, 0, 0, 0, 0.2]
@@ -120,8 +158,18 @@ def make_positions() -> pd.DataFrame:
         for i, issue in enumerate(ISSUES):
             for r in range(H + 1):
                 m = 10.0 + 30 * a + 5 * i + r
-                rows.append({"round": r, "actor": actor, "issue": issue, "q05": m - 8,
-                             "q25": m - 4, "q50": m, "q75": m + 4, "q95": m + 8})
+                rows.append(
+                    {
+                        "round": r,
+                        "actor": actor,
+                        "issue": issue,
+                        "q05": m - 8,
+                        "q25": m - 4,
+                        "q50": m,
+                        "q75": m + 4,
+                        "q95": m + 8,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -144,9 +192,16 @@ def diff() -> pd.DataFrame:
     for scenario, sign in (("Guarantees", 1.0), ("Threats", -1.0)):
         for k, outcome in enumerate(OUTCOMES):
             d = sign * (0.02 * k - 0.03)
-            rows.append({"scenario": scenario, "outcome": outcome, "difference": d,
-                         "ci_low": d - 0.025, "ci_high": d + 0.025,
-                         "significant": abs(d) > 0.025})
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "outcome": outcome,
+                    "difference": d,
+                    "ci_low": d - 0.025,
+                    "ci_high": d + 0.025,
+                    "significant": abs(d) > 0.025,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -164,7 +219,8 @@ def lines_by_gid(ax: Axes, prefix: str) -> list:
 
 
 def overlapping_texts(fig: Figure) -> list[tuple[str, str]]:
-    """Pairs of drawn texts whose boxes overlap by more than a pixel each way.
+    """Pairs of drawn texts whose boxes overlap by more than a pixel each way, and texts that
+    run off the figure (paired with "edge").
 
     Texts are recorded as they are drawn, so tick labels outside the view and hidden texts,
     which matplotlib keeps but never paints, are left out.
@@ -179,7 +235,15 @@ def overlapping_texts(fig: Figure) -> list[tuple[str, str]]:
 
     with patch.object(Text, "draw", recording):
         FigureCanvasAgg(fig).draw()
-    clashes = []
+    page = fig.bbox
+    clashes = [
+        (text, "edge")
+        for text, box in painted
+        if box.x0 < page.x0 - 1
+        or box.x1 > page.x1 + 1
+        or box.y0 < page.y0 - 1
+        or box.y1 > page.y1 + 1
+    ]
     for (a, box_a), (b, box_b) in itertools.combinations(painted, 2):
         dx = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
         dy = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
@@ -281,8 +345,7 @@ def test_issue_panels_mark_status_quo_and_ideals(labels: ScenarioLabels) -> None
 
 
 def test_issue_panels_share_axes_across_issues_and_scenarios(labels: ScenarioLabels) -> None:
-    fig = drawn(issue_values({"Baseline": make_outcomes(1), "Variant": make_outcomes(2)},
-                             labels))
+    fig = drawn(issue_values({"Baseline": make_outcomes(1), "Variant": make_outcomes(2)}, labels))
     panels = axes_by_gid(fig, "values:")
     assert len({ax.get_ylim() for ax in panels}) == 1
     assert len({ax.get_xlim() for ax in panels}) == 1
@@ -292,10 +355,13 @@ def test_issue_panels_share_axes_across_issues_and_scenarios(labels: ScenarioLab
 
 
 def test_ideal_names_never_overlap_even_when_ideals_coincide() -> None:
-    crowded = dict(RESOLVED, actors=[
-        {"id": f"a{k}", "name": f"Actor number {k}", "positions": {"troops": {"position": 50}}}
-        for k in range(6)
-    ])
+    crowded = dict(
+        RESOLVED,
+        actors=[
+            {"id": f"a{k}", "name": f"Actor number {k}", "positions": {"troops": {"position": 50}}}
+            for k in range(6)
+        ],
+    )
     fig = issue_values(make_outcomes(3), ScenarioLabels.from_resolved(crowded))
     assert overlapping_texts(fig) == []
 
@@ -436,8 +502,26 @@ def test_charts_refuse_empty_input(labels: ScenarioLabels) -> None:
         issue_values({"A": make_outcomes(1).drop(columns=[f"value_{i}" for i in ISSUES])}, labels)
 
 
-def test_the_overlap_check_sees_overlaps() -> None:
+def test_the_overlap_check_sees_overlaps_and_overflow() -> None:
     fig = Figure()
     fig.text(0.5, 0.5, "one label")
     fig.text(0.52, 0.5, "another label")
-    assert overlapping_texts(fig) == [("one label", "another label")]
+    fig.text(0.9, 0.1, "runs off the right edge")
+    assert overlapping_texts(fig) == [
+        ("runs off the right edge", "edge"),
+        ("one label", "another label"),
+    ]
+
+
+@pytest.mark.parametrize("issues", [1, 2, 4])
+def test_few_issues_still_fit(issues: int) -> None:
+    small = dict(
+        RESOLVED,
+        issues=RESOLVED["issues"][:issues],
+        title="A long scenario title that would not fit across one narrow panel",
+    )
+    labels = ScenarioLabels.from_resolved(small)
+    positions = make_positions()
+    positions = positions[positions.issue.isin(ISSUES[:issues])]
+    for fig in (issue_values(make_outcomes(1), labels), trajectories(positions, labels)):
+        assert overlapping_texts(fig) == []

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from sim.plots.save import figure_png
 from sim.report import outcome_summary_table, render_report, write_report
 
 OUTCOMES = ["agreement", "partial_agreement", "stalemate", "breakdown", "armed_conflict"]
@@ -36,9 +37,7 @@ def summary() -> dict:
 
 @pytest.fixture
 def page(summary: dict) -> str:
-    png = tiny_figure("as bytes")
-    from sim.plots.save import figure_png
-
+    as_bytes = figure_png(tiny_figure("given as PNG bytes"))
     return render_report(
         title="NATO & Russia <2022>",
         notes={
@@ -49,14 +48,17 @@ def page(summary: dict) -> str:
             "references": ["Snyder & Diesing (1977), https://example.org/book"],
         },
         summary_rows=outcome_summary_table({"Baseline": summary}),
-        figures={"Outcomes <all>": tiny_figure("one"), "Tension": figure_png(png)},
+        figures={"Outcomes <all>": tiny_figure("one"), "Tension": as_bytes},
         manifest={
             "seed": 20220107,
             "command": "negsim run x --seed 1 <y>",
             "scenario": {"id": "nato_russia_2022", "title": "<script>x</script>"},
         },
-        extra_tables={"Differences & intervals": pd.DataFrame({"outcome": ["Agreement"],
-                                                               "difference": [0.0412]})},
+        extra_tables={
+            "Differences & intervals": pd.DataFrame(
+                {"outcome": ["Agreement"], "difference": [0.0412]}
+            )
+        },
     )
 
 
@@ -84,8 +86,13 @@ def test_report_escapes_every_text(page: str) -> None:
 
 
 def test_report_shows_notes_tables_and_manifest(page: str) -> None:
-    for heading in ("What it is", "How it works", "Things to notice", "Things to try",
-                    "References"):
+    for heading in (
+        "What it is",
+        "How it works",
+        "Things to notice",
+        "Things to try",
+        "References",
+    ):
         assert f"<h3>{heading}</h3>" in page
     assert page.count("<p>") >= 3  # two paragraphs of what_it_is, one of how_it_works
     assert "<td>Partial agreement</td>" in page
@@ -95,15 +102,21 @@ def test_report_shows_notes_tables_and_manifest(page: str) -> None:
     assert "20220107" in page
 
 
-def test_report_refuses_bytes_that_are_not_png(summary: dict) -> None:
+def test_report_refuses_bytes_that_are_not_png() -> None:
     with pytest.raises(ValueError, match="PNG"):
-        render_report(title="x", notes=None, summary_rows=pd.DataFrame({"a": [1]}),
-                      figures={"bad": b"GIF89a..."}, manifest=None)
+        render_report(
+            title="x",
+            notes=None,
+            summary_rows=pd.DataFrame({"a": [1]}),
+            figures={"bad": b"GIF89a..."},
+            manifest=None,
+        )
 
 
 def test_report_without_optional_parts() -> None:
-    page = render_report(title="x", notes=None, summary_rows=pd.DataFrame({"a": [1]}),
-                         figures={}, manifest=None)
+    page = render_report(
+        title="x", notes=None, summary_rows=pd.DataFrame({"a": [1]}), figures={}, manifest=None
+    )
     assert "About this scenario" not in page and "data:image" not in page
 
 
@@ -115,6 +128,11 @@ def test_write_report_round_trips_utf8(tmp_path) -> None:
 def test_summary_table_rows_follow_the_outcome_order(summary: dict) -> None:
     table = outcome_summary_table({"A": summary, "B": summary})
     assert list(table.columns) == ["scenario", "outcome", "runs", "share", "95% interval"]
-    assert list(table["outcome"][:5]) == ["Agreement", "Partial agreement", "Stalemate",
-                                          "Breakdown", "Armed conflict"]
+    assert list(table["outcome"][:5]) == [
+        "Agreement",
+        "Partial agreement",
+        "Stalemate",
+        "Breakdown",
+        "Armed conflict",
+    ]
     assert list(table["runs"][:5]) == [200, 300, 250, 150, 100]

@@ -247,9 +247,6 @@ def _merge(base: Any, over: Any, path: str = "") -> Any:
         and over
         and _by_id(base, over)
     ):
-        out = LocatedList()
-        out.loc = over.loc
-        out.item_locs = []
         index: dict[str, int] = {}
         for j, item in enumerate(over):
             if item["id"] in index:
@@ -261,18 +258,27 @@ def _merge(base: Any, over: Any, path: str = "") -> Any:
                     ]
                 )
             index[item["id"]] = j
-        for item, loc in zip(base, base.item_locs, strict=True):
-            if item["id"] in index:
-                j = index.pop(item["id"])
-                out.append(_merge(item, over[j], f"{path}[{len(out)}]"))
-                out.item_locs.append(over.item_locs[j])
+        base_at = {item["id"]: i for i, item in enumerate(base)}
+        # A variant that names every item of the base lists them in its own order (an agenda
+        # reordered); otherwise the base's order stands and new items come after it.
+        if set(base_at) <= set(index):
+            order = [("over", j) for j in range(len(over))]
+        else:
+            order = [("base", i) for i in range(len(base))]
+            order += [("over", j) for j, item in enumerate(over) if item["id"] not in base_at]
+        out = LocatedList()
+        out.loc = over.loc
+        out.item_locs = []
+        for side, i in order:
+            item = base[i] if side == "base" else over[i]
+            key = item["id"]
+            if key in base_at and key in index:
+                item = _merge(base[base_at[key]], over[index[key]], f"{path}[{len(out)}]")
+                loc = over.item_locs[index[key]]
             else:
-                out.append(item)
-                out.item_locs.append(loc)
-        for item, loc in zip(over, over.item_locs, strict=True):
-            if item["id"] in index:
-                out.append(item)
-                out.item_locs.append(loc)
+                loc = base.item_locs[i] if side == "base" else over.item_locs[i]
+            out.append(item)
+            out.item_locs.append(loc)
         return out
     return over
 
