@@ -229,20 +229,24 @@ def compare(
         raise _results_error(exc) from None
     diff = result.differences
     baseline = next(iter(result.summaries))
-    table = Table(title=f"Difference in outcome shares from {baseline}", title_justify="left")
-    for col in ("scenario", "outcome", "baseline", "this", "difference", "95% interval", "verdict"):
-        table.add_column(
-            col, justify="right" if col not in ("scenario", "outcome", "verdict") else "left"
-        )
+    table = Table(
+        title=f"Difference in outcome shares from {baseline} (percentage points)",
+        title_justify="left",
+    )
+    table.add_column("scenario")
+    table.add_column("outcome")
+    for col in ("base", "this", "diff", "95% interval"):
+        table.add_column(col, justify="right")
+    table.add_column("beyond noise?")
     for row in diff.itertuples():
         table.add_row(
             row.scenario,
             row.outcome.replace("_", " "),
             f"{100 * row.baseline_share:.1f}%",
             f"{100 * row.share:.1f}%",
-            f"{100 * row.difference:+.1f} pts",
+            f"{100 * row.difference:+.1f}",
             f"{100 * row.ci_low:+.1f} to {100 * row.ci_high:+.1f}",
-            row.verdict,
+            "yes" if row.significant else "no",
         )
     term.print(table)
     paired = bool(diff["paired"].all())
