@@ -3,7 +3,7 @@
 The notebook API, imported lazily so ``import sim`` (and ``negsim --help``) stays quick::
 
     import sim
-    scenario = sim.load_scenario("scenarios/nato_russia_2022.yaml")
+    scenario = sim.load_scenario("path/to/scenario.yaml")
     outcomes = sim.simulate(scenario, runs=1000, seed=1)   # one row per run (pandas)
     print(sim.narrate(scenario, seed=1, run=0))            # run 0 told in words
 """

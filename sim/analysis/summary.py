@@ -40,13 +40,10 @@ def summarize(outcomes: pd.DataFrame, scenario_id: str, seed: int) -> dict[str, 
         "runs": n,
         "seed": seed,
         "outcomes": list(OUTCOMES),
-        "outcome_shares": {o: round(c / n, 6) for o, c in counts.items()},
+        "outcome_shares": {o: c / n for o, c in counts.items()},
         "outcome_counts": counts,
-        "ci95": {
-            o: [round(float(lo), 6), round(float(hi), 6)]
-            for o, lo, hi in zip(OUTCOMES, low, high, strict=True)
-        },
-        "mean_rounds": round(float(outcomes["rounds"].mean()), 6),
+        "ci95": {o: [float(lo), float(hi)] for o, lo, hi in zip(OUTCOMES, low, high, strict=True)},
+        "mean_rounds": float(outcomes["rounds"].mean()),
         "issue_quantiles": quantiles,
     }
 

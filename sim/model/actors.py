@@ -36,7 +36,7 @@ class Response:
 
 
 class Actor(mesa.Agent):
-    """A party to the talks (NATO, Russia, ... are only names in scenario files)."""
+    """A party to the talks; who it is and what it wants come only from the scenario file."""
 
     def __init__(self, model: Talks, index: int, spec: ActorSpec, draws: Draws):
         super().__init__(model)

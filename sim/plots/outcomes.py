@@ -67,7 +67,7 @@ def outcome_distribution(
         ax.errorbar(
             offsets,
             shares,
-            yerr=np.vstack([shares - low, high - shares]),
+            yerr=np.clip(np.vstack([shares - low, high - shares]), 0, None),
             fmt="none",
             ecolor=_WHISKER_COLOUR,
             elinewidth=1.4,
