@@ -35,7 +35,7 @@ def scenario_dict(
     meetings: list[dict[str, Any]] | None = None,
     **settings: Any,
 ) -> dict[str, Any]:
-    """A scenario with the given actors and issues ({id: status quo}); one negotiation by default."""
+    """A scenario of these actors and issues ({id: status quo}); one negotiation by default."""
     ids = [a["id"] for a in actors]
     meetings = meetings or [
         {"id": "talks", "name": "Talks", "participants": ids, "issues": list(issues), "rounds": 3}
