@@ -213,7 +213,7 @@ def meetings(
     for issue in issue_ids:  # every issue on some negotiation's table
         if not any(issue in table for table in tables.values()):
             tables[draw(st.sampled_from(negotiations))].append(issue)
-    for m, table in tables.items():  # every negotiation with something on its table
+    for table in tables.values():  # every negotiation with something on its table
         if not table:
             table.append(draw(st.sampled_from(issue_ids)))
     dated = draw(st.booleans())

@@ -53,7 +53,7 @@ def show(data: dict[str, Any], seed: int) -> None:
 def assert_within_red_lines(
     values: np.ndarray, low: np.ndarray, high: np.ndarray, where: np.ndarray, what: str
 ) -> None:
-    """``values`` [R, K] inside [low, high] wherever ``where`` holds, with the engine's tolerance."""
+    """``values`` [R, K] inside [low, high] wherever ``where`` holds (engine tolerance)."""
     below = where & (values < low - TOL)
     above = where & (values > high + TOL)
     bad = np.argwhere(below | above)

@@ -153,7 +153,7 @@ class Actor(mesa.Agent):
         s = other.salience
         base = utility(x, s, values)[:, None] + s * np.abs(values - x) / 100.0
         slack = base - self.believed_reservation(other, values)[:, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             radius = np.where(s > 0, 100.0 * slack / s, np.where(slack >= 0, np.inf, -np.inf))
         return np.maximum.reduce([x - radius, low, np.zeros_like(x)]), np.minimum.reduce(
             [x + radius, high, np.full_like(x, 100.0)]
