@@ -88,6 +88,17 @@ def draw_run_charts(
     }
 
 
+def _render(figures: dict[str, Any], folder: ResultsFolder) -> dict[str, bytes]:
+    """Render each chart to PNG once: the same bytes go to charts/ and into the report."""
+    from sim.plots import figure_png
+
+    pngs = {}
+    for stem, fig in figures.items():
+        pngs[stem] = figure_png(fig)
+        folder.file(f"charts/{stem}.png").write_bytes(pngs[stem])
+    return pngs
+
+
 @dataclass
 class RunOutput:
     path: Path
@@ -149,12 +160,11 @@ def run_job(
             "started": started.isoformat(timespec="seconds"),
         }
         if charts:
-            from sim.plots import save_figure
             from sim.report.html import render_report
 
-            figures = draw_run_charts(summary, exp.outcomes, rounds, positions, _labels(spec))
-            for stem, fig in figures.items():
-                save_figure(fig, folder.file(f"charts/{stem}.png"))
+            figures = _render(
+                draw_run_charts(summary, exp.outcomes, rounds, positions, _labels(spec)), folder
+            )
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         folder.write_json(MANIFEST_JSON, manifest)
         if charts:
@@ -199,8 +209,7 @@ def compare_job(
 ) -> CompareOutput:
     """Put two or more scenarios (files run with common random numbers, or results folders)
     side by side: the same charts on shared axes and the differences from the first."""
-    from sim.plots import outcome_differences as diff_chart
-    from sim.plots import save_figure
+    from sim import plots
     from sim.report.html import render_report
     from sim.report.tables import outcome_summary_table
 
@@ -225,17 +234,12 @@ def compare_job(
         folder.write_json("summaries.json", summaries)
         base_labels = _labels(loaded[baseline].manifest["scenario"])
         figures = {
-            "outcomes": __import__("sim.plots", fromlist=["x"]).outcome_distribution(summaries),
-            "differences": diff_chart(diff, baseline),
-            "issue_values": __import__("sim.plots", fromlist=["x"]).issue_values(
-                tables, base_labels
-            ),
-            "tension": __import__("sim.plots", fromlist=["x"]).tension_and_endings(
-                {n: r.rounds for n, r in loaded.items()}
-            ),
+            "outcomes": plots.outcome_distribution(summaries),
+            "differences": plots.outcome_differences(diff, baseline),
+            "issue_values": plots.issue_values(tables, base_labels),
+            "tension": plots.tension_and_endings({n: r.rounds for n, r in loaded.items()}),
         }
-        for stem, fig in figures.items():
-            save_figure(fig, folder.file(f"charts/{stem}.png"))
+        figures = _render(figures, folder)
         captions = {
             "outcomes": "Outcome distributions side by side, with 95% intervals",
             "differences": f"Difference in each outcome's share from {baseline}, with 95% "

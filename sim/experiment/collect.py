@@ -33,8 +33,10 @@ class RoundStats:
         return cls(
             active=np.zeros(horizon, dtype=np.int64),
             ended=np.zeros((horizon, len(OUTCOMES)), dtype=np.int64),
-            tension=np.zeros((horizon, TENSION_BINS), dtype=np.int64),
-            positions=np.zeros((horizon + 1, actors, issues, POSITION_BINS), dtype=np.int64),
+            # Counts of runs fit int32 (the CLI allows at most 10 million runs); half the size
+            # of int64 to send between processes.
+            tension=np.zeros((horizon, TENSION_BINS), dtype=np.int32),
+            positions=np.zeros((horizon + 1, actors, issues, POSITION_BINS), dtype=np.int32),
         )
 
     def __iadd__(self, other: RoundStats) -> RoundStats:

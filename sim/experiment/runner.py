@@ -64,7 +64,10 @@ def play_chunk(
     traj = pd.concat(frames, ignore_index=True) if trajectories and frames else None
     if traj is not None:
         traj = traj.sort_values(["run", "round"], kind="stable", ignore_index=True)
-    return ChunkResult(start, talks.outcomes_frame(), collector.stats, traj)
+    result = ChunkResult(start, talks.outcomes_frame(), collector.stats, traj)
+    collector.talks = None
+    talks.release()
+    return result
 
 
 def _chunks(runs: int, workers: int, chunk: int | None) -> list[tuple[int, int]]:
@@ -95,7 +98,9 @@ def iter_chunks(
             pool.submit(play_chunk, scenario, seed, start, stop, trajectories)
             for start, stop in bounds
         ]
-        for future in futures:
+        for i in range(len(futures)):
+            # Drop each future once read, so the parent holds one chunk's result at a time.
+            future, futures[i] = futures[i], None
             yield future.result()
 
 

@@ -241,6 +241,18 @@ class Talks(mesa.Model):
             if on_round is not None:
                 on_round(self.record)
 
+    def release(self) -> None:
+        """Let this model be freed once its results are read.
+
+        Mesa 3.3 keeps every model alive through the class-level ``Agent._ids`` registry
+        (mesa#3179); an experiment makes one model per chunk, so each is let go explicitly.
+        """
+        for a in self.actor_list:
+            a.remove()
+        mesa.Agent._ids.pop(self, None)
+        self.actor_list = []
+        self.record = None
+
     def final_utilities(self) -> np.ndarray:
         """Each actor's utility [R, N] of how its run ended, from its ideal point.
 
