@@ -135,7 +135,7 @@ class Meeting(Strict):
     """One forum on the agenda, played for a number of rounds."""
 
     id: Id
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="Name shown in narration and reports.")
     date: Annotated[dt.date, Field(strict=False)] | None = Field(
         None, description="Date of the meeting (YYYY-MM-DD), shown in narration."
     )
@@ -153,18 +153,22 @@ class Meeting(Strict):
     rule: Literal["all"] | list[Id] = Field(
         "all", description="Whose acceptance an agreement needs: all participants, or these ids."
     )
-    description: str | None = None
-    source: str | None = None
+    description: str | None = Field(None, description="What happens at this meeting.")
+    source: str | None = Field(None, description="The source's words for this meeting.")
 
 
 class Notes(Strict):
     """The scenario's Info tab (in the spirit of NetLogo's): read before running it."""
 
-    what_it_is: str = Field(min_length=1)
-    how_it_works: str = ""
-    things_to_notice: list[str] = Field(default_factory=list)
-    things_to_try: list[str] = Field(default_factory=list)
-    references: list[str] = Field(default_factory=list)
+    what_it_is: str = Field(min_length=1, description="What the scenario represents.")
+    how_it_works: str = Field("", description="The mechanisms at work, in plain words.")
+    things_to_notice: list[str] = Field(
+        default_factory=list, description="What to look for in the results and the narration."
+    )
+    things_to_try: list[str] = Field(
+        default_factory=list, description="Levers to move and variants to compare."
+    )
+    references: list[str] = Field(default_factory=list, description="Sources, one per item.")
 
 
 class Tension(Strict):
@@ -190,8 +194,8 @@ class Tension(Strict):
 class Continuation(Strict):
     """Extra rounds after the agenda, in one of its negotiation meetings."""
 
-    meeting: Id
-    rounds: int = Field(ge=1, le=100)
+    meeting: Id = Field(description="Id of the negotiation meeting whose table carries on.")
+    rounds: int = Field(ge=1, le=100, description="Extra rounds after the agenda, 1-100.")
 
 
 class Settings(Strict):
@@ -217,8 +221,12 @@ class Settings(Strict):
     package_grid: int = Field(
         41, ge=3, le=401, description="Candidate packages on the path to the focal point."
     )
-    continuation: Continuation | None = None
-    tension: Tension = Field(default_factory=Tension)
+    continuation: Continuation | None = Field(
+        None, description="Rounds of one negotiation played after the agenda (talks go on)."
+    )
+    tension: Tension = Field(
+        default_factory=Tension, description="Tension dynamics and hazards (docs/model.md, 5)."
+    )
 
 
 class Scenario(Strict):
@@ -235,10 +243,10 @@ class Scenario(Strict):
         None, description="A scenario file (relative path) this one overrides a few fields of."
     )
     id: Id
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, description="Title shown on reports and charts.")
     summary: str = Field("", description="One paragraph: the crisis and the question asked.")
-    notes: Notes
-    settings: Settings = Field(default_factory=Settings)
-    issues: list[Issue] = Field(min_length=1)
-    actors: list[Actor] = Field(min_length=2)
+    notes: Notes = Field(description="The Info tab: what it is, how it works, what to try.")
+    settings: Settings = Field(default_factory=Settings, description="Model settings.")
+    issues: list[Issue] = Field(min_length=1, description="The questions on the table.")
+    actors: list[Actor] = Field(min_length=2, description="The parties to the talks.")
     meetings: list[Meeting] = Field(min_length=1, description="The agenda, in order.")
