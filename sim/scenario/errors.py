@@ -47,7 +47,12 @@ class ScenarioError(Exception):
 def describe_value(value: object, limit: int = 60) -> str:
     """Show a found value briefly: long strings and containers are cut, not dumped."""
     if isinstance(value, dict):
-        text = "a mapping with keys " + ", ".join(map(str, list(value)[:5]))
+        flow = "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+        text = (
+            flow
+            if len(flow) <= limit
+            else "a mapping with keys " + ", ".join(map(str, list(value)[:5]))
+        )
     elif isinstance(value, list):
         text = f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
     elif isinstance(value, str):
@@ -57,6 +62,14 @@ def describe_value(value: object, limit: int = 60) -> str:
     else:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _flow(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def display_path(path: Path | str) -> str:

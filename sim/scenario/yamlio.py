@@ -196,7 +196,7 @@ def _syntax_problem(exc: MarkedYAMLError, file: str) -> Problem:
     """One line for a YAML syntax error: what the parser was doing, what it found, where."""
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
-    at_end = "end of stream" in problem
+    at_end = "end of stream" in problem or "stream end" in problem
     mark = (exc.context_mark if at_end and exc.context_mark else None) or exc.problem_mark
     mark = mark or exc.context_mark
     loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
