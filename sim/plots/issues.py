@@ -42,14 +42,6 @@ class _Placed:
     right: bool  # name written to the right of the marker
 
 
-def _as_tables(outcomes: Mapping[str, pd.DataFrame] | pd.DataFrame) -> dict[str, pd.DataFrame]:
-    if isinstance(outcomes, pd.DataFrame):
-        return {"": outcomes}
-    if not outcomes:
-        raise ValueError("no outcome tables to plot")
-    return dict(outcomes)
-
-
 def _text_inches(text: str) -> float:
     """Width of a name as it will be drawn, measured from the font rather than guessed."""
     width, _, _ = TextToPath().get_text_width_height_descent(text, _NAME_FONT, ismath=False)
@@ -169,7 +161,7 @@ def issue_values(
     panel show whose side the agreements landed on. Several scenarios are overlaid on the same
     axes so shifts are seen directly.
     """
-    tables = _as_tables(outcomes)
+    tables = style.as_tables(outcomes)
     issues = [i for i in labels.issues if any(f"value_{i.id}" in df for df in tables.values())]
     if not issues:
         raise ValueError("none of the labelled issues has a value_<issue> column")

@@ -20,14 +20,6 @@ _TENSION_COLOUR = style.OKABE_ITO["blue"]
 _TENSION_ALPHA = {"q05": 0.15, "q25": 0.35}
 
 
-def _as_tables(tables: Mapping[str, pd.DataFrame] | pd.DataFrame) -> dict[str, pd.DataFrame]:
-    if isinstance(tables, pd.DataFrame):
-        return {"": tables}
-    if not tables:
-        raise ValueError("no tables to plot")
-    return dict(tables)
-
-
 def _meeting_spans(rounds_summary: pd.DataFrame) -> list[tuple[str, float, float]]:
     """(meeting, first round - 0.5, last round + 0.5) for each run of equal meeting ids."""
     spans: list[tuple[str, float, float]] = []
@@ -170,7 +162,7 @@ def tension_and_endings(
     Read together they show whether rising tension precedes breakdowns and conflict, and by
     which round most of the outcome is already decided.
     """
-    tables = _as_tables(rounds_summary)
+    tables = style.as_tables(rounds_summary)
     fig = style.new_figure(15.0, 6.8)
     ax_t, ax_e = fig.subplots(1, 2, sharex=True)
     ax_t.set_gid("tension")

@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -146,3 +147,12 @@ def legend_columns(labels: Sequence[str], width: float, most: int = 5) -> int:
 
 def legend_kwargs(**extra: Any) -> Mapping[str, Any]:
     return {"fontsize": LEGEND_SIZE, "title_fontsize": LEGEND_SIZE, "frameon": False, **extra}
+
+
+def as_tables(tables: Mapping[str, pd.DataFrame] | pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Accept one table on its own as well as a mapping of scenario label to table."""
+    if isinstance(tables, pd.DataFrame):
+        return {"": tables}
+    if not tables:
+        raise ValueError("no tables to plot")
+    return dict(tables)
