@@ -111,3 +111,10 @@ def test_readme_variant_example_is_a_valid_variant(tmp_path):
     russia = next(a for a in sc.actors if a.id == "russia")
     assert russia.military_option.cost.args == (0.5, 0.1)
     assert russia.military_option.p_win.kind == "triangular"  # the rest kept from the base
+
+
+def test_charts_name_the_same_outcomes_as_the_model():
+    # sim.plots keeps its own copy so that drawing never imports the model (and Mesa).
+    from sim.plots.labels import OUTCOMES as CHART_OUTCOMES
+
+    assert tuple(CHART_OUTCOMES) == tuple(OUTCOMES)
