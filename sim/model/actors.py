@@ -126,7 +126,8 @@ class Actor(mesa.Agent):
 
         Returns the full package [R, K]: proposed values on the open issues of the table,
         current values elsewhere. Where it believes nothing is acceptable it offers the
-        compromise point (the focal point), which tests the others and reveals information.
+        compromise point (the focal point) as far as it would accept it, which tests the others
+        and reveals information; where it would itself accept no change, it restates its demand.
         """
         values = talks.values
         open_ = table[None, :] & ~talks.settled
@@ -169,8 +170,10 @@ class Actor(mesa.Agent):
         own_lo, own_hi = np.maximum(own_lo, self.at_least), np.minimum(own_hi, self.at_most)
         feasible = low <= high
         best = np.clip(self.position, low, np.maximum(low, high))
-        fallback = np.clip(focal, self.at_least, self.at_most)
-        fallback = np.where(own_lo <= own_hi, np.clip(fallback, own_lo, own_hi), fallback)
+        # Nothing it believes the others take: it floats the compromise point, as far as it
+        # would accept it itself; if it would accept no change at all, it restates its demand.
+        focal = np.clip(focal, self.at_least, self.at_most)
+        fallback = np.where(own_lo <= own_hi, np.clip(focal, own_lo, own_hi), self.position)
         offer = np.where(feasible, best, fallback)
         return np.where(open_, offer, values)
 

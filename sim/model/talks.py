@@ -42,6 +42,7 @@ class RoundRecord:
     positions_before: np.ndarray  # [R, N, K]
     positions_after: np.ndarray  # [R, N, K]
     shortfall: np.ndarray  # [R, N] war motive of each actor after the round
+    tension_parts: dict[str, np.ndarray]  # what pulled tension up (+) or down (-) this round
     tension_before: np.ndarray  # [R]
     tension_after: np.ndarray  # [R]
     war_hazard: np.ndarray  # [R]
@@ -157,6 +158,9 @@ class Talks(mesa.Model):
             positions_before=before,
             positions_after=self.positions(),
             shortfall=shortfall,
+            tension_parts={
+                k: np.broadcast_to(v, self.tension.shape) for k, v in self.tension_parts.items()
+            },
             tension_before=tension_before,
             tension_after=self.tension.copy(),
             war_hazard=war_h,
@@ -178,7 +182,8 @@ class Talks(mesa.Model):
             w = np.stack([m.capability for m in members], axis=1)[:, :, None]
             pos = np.stack([m.position for m in members], axis=1)
             centre = (w * pos).sum(axis=1) / w.sum(axis=1)
-            pull = np.where(active, self.bloc_cohesion, 0.0)[:, None]
+            # Only open issues: what is settled is settled, whatever the caucus now thinks.
+            pull = np.where(active[:, None] & ~self.settled, self.bloc_cohesion[:, None], 0.0)
             for m in members:
                 m.position = np.clip(
                     m.position + pull * (centre - m.position), m.at_least, m.at_most
@@ -191,15 +196,15 @@ class Talks(mesa.Model):
         signal = np.max([a.signal for a in military], axis=0) if military else 0.0
         dialogue = np.mean([a.dialogue for a in parts], axis=0)
         elapsed = (self.t + 1) / self.horizon
-        target = np.clip(
-            s["tension_gap_weight"] * shortfall.max(axis=1)
-            + s["tension_signal_weight"] * signal
-            + s["tension_deadline_weight"] * elapsed
-            - s["tension_dialogue_relief"] * dialogue,
-            0.0,
-            1.0,
-        )
+        self.tension_parts = {
+            "war motive": s["tension_gap_weight"] * shortfall.max(axis=1),
+            "military signals": s["tension_signal_weight"] * signal,
+            "the approaching deadline": s["tension_deadline_weight"] * elapsed,
+            "dialogue": -s["tension_dialogue_relief"] * dialogue,
+        }
+        target = np.clip(sum(self.tension_parts.values()), 0.0, 1.0)
         relief = s["tension_settlement_relief"] * settled_now.sum(axis=1) / len(self.issue_ids)
+        self.tension_parts["settlements"] = -relief
         new = np.clip(
             self.tension + s["tension_adjustment"] * (target - self.tension) - relief, 0, 1
         )

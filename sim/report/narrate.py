@@ -74,6 +74,10 @@ class Narrator:
             self.say(line + ".", 1)
         self.say()
         self.say(f"Tension before the talks: {talks.tension[0]:.2f} (0 = calm, 1 = on the brink).")
+        self.say(
+            "What a deal is 'worth' to an actor is its utility, from 0 to 1 (1 = everything as "
+            "it wants it). Moves of less than one point are not shown."
+        )
 
     def round(self, rec: RoundRecord) -> None:
         sc, talks = self.sc, self.talks
@@ -112,10 +116,14 @@ class Narrator:
             f"{sc.issues[k].name} at {in_words(sc.issues[k], rec.proposal[0, k])}" for k in open_k
         )
         self.say(f"{proposer.name} proposes: {offer}.", 1)
+        content = []
         for a in parts:
             resp = rec.responses[a.index]
             yes = [k for k in open_k if resp.accept[0, k]]
             no = [k for k in open_k if not resp.accept[0, k]]
+            if not no:
+                content.append(a.name)
+                continue
             ru = resp.reservation[0]
             bits = []
             if yes:
@@ -130,14 +138,18 @@ class Narrator:
                     )
                     bits.append(f"refuses {name}: it crosses its red line ({bound})")
                 else:
+                    close = "just short of" if ru - resp.worth[0, k] < 0.005 else "against"
                     bits.append(
-                        f"refuses {name}: worth {resp.worth[0, k]:.2f} to it "
-                        f"against {ru:.2f} without a deal"
+                        f"refuses {name}: worth {resp.worth[0, k]:.3f} to it "
+                        f"{close} {ru:.3f} without a deal"
                     )
             why = ""
-            if no and a.has_military_option and ru <= a.war_value()[0] + 1e-12:
+            if a.has_military_option and ru <= a.war_value()[0] + 1e-12:
                 why = f" (it measures offers against force, worth {a.war_value()[0]:.2f} to it)"
             self.say(f"{a.name} " + "; ".join(bits) + why + ".", 1)
+        if content:
+            verb = "accepts" if len(content) == 1 else "accept"
+            self.say(f"{_names(content)} {verb} everything proposed.", 1)
         settled = [k for k in open_k if rec.settled_now[0, k]]
         if settled:
             agreed = "; ".join(
@@ -149,16 +161,16 @@ class Narrator:
             self.say("No agreement this round.", 1)
 
     def _moves(self, rec: RoundRecord, parts) -> None:
-        """Concessions and caucus pulls of at least one point, grouped by actor."""
+        """Concessions and caucus pulls of at least one point on open issues, by actor."""
         sc = self.sc
+        still_open = ~self.talks.settled[0]
         moves = []
         for a in self.talks.actor_list:
+            before, after = rec.positions_before[0, a.index], rec.positions_after[0, a.index]
             steps = [
-                f"{issue.name} {rec.positions_before[0, a.index, k]:.0f}→"
-                f"{rec.positions_after[0, a.index, k]:.0f}"
+                f"{issue.name} {before[k]:.0f}→{after[k]:.0f}"
                 for k, issue in enumerate(sc.issues)
-                if abs(rec.positions_after[0, a.index, k] - rec.positions_before[0, a.index, k])
-                >= 1.0
+                if still_open[k] and abs(after[k] - before[k]) >= 1.0
             ]
             if steps:
                 moves.append(f"{a.name} ({', '.join(steps)})")
@@ -174,8 +186,15 @@ class Narrator:
             if rec.shortfall[0, a.index] > 0
         ]
         text = f"Tension {before:.2f} → {after:.2f}"
+        drivers = [
+            f"{name} {value[0]:+.2f}"
+            for name, value in rec.tension_parts.items()
+            if abs(value[0]) >= 0.005
+        ]
+        if drivers:
+            text += f" ({', '.join(drivers)})"
         if motive:
-            text += " (" + "; ".join(motive) + ")"
+            text += ". " + "; ".join(motive)
         text += (
             f". Hazard this round: armed conflict {_pct(rec.war_hazard[0])}, "
             f"walk-out {_pct(rec.breakdown_hazard[0])}."
