@@ -40,8 +40,8 @@ from sim.scenario import Scenario, load_scenario
 
 CHART_FILES = {
     "outcomes": "Outcome distribution: share of runs ending each way, with 95% intervals",
-    "issue_values": "Final value of each issue over the runs, with the status quo and "
-    "each actor's ideal point",
+    "issue_values": "Agreed value of each issue in the runs that settled it (the others stay at "
+    "the status quo), with the status quo and each actor's ideal point",
     "trajectories": "Each actor's announced position by round: median with 50% and 90% bands",
     "tension": "Tension by round and the cumulative share of runs ended each way",
 }
@@ -244,7 +244,8 @@ def compare_job(
             "outcomes": "Outcome distributions side by side, with 95% intervals",
             "differences": f"Difference in each outcome's share from {baseline}, with 95% "
             "intervals",
-            "issue_values": "Final value of each issue, scenarios overlaid",
+            "issue_values": "Agreed value of each issue in the runs that settled it, scenarios "
+            "overlaid",
             "tension": "Tension and cumulative endings by round, scenarios overlaid",
         }
         manifest = {
@@ -257,19 +258,55 @@ def compare_job(
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         folder.write_json(MANIFEST_JSON, manifest)
-        shown = diff[["scenario", "outcome", "baseline_share", "share", "difference"]].copy()
-        shown["95% interval"] = [
-            f"{100 * lo:+.1f} to {100 * hi:+.1f} points"
-            for lo, hi in zip(diff["ci_low"], diff["ci_high"], strict=True)
-        ]
-        shown["verdict"] = diff["verdict"]
+        paired = bool(diff["paired"].all())
+        shown = pd.DataFrame(
+            {
+                "scenario": diff["scenario"],
+                "outcome": diff["outcome"].str.replace("_", " ").str.capitalize(),
+                f"share in {baseline}": [f"{100 * v:.1f}%" for v in diff["baseline_share"]],
+                "share here": [f"{100 * v:.1f}%" for v in diff["share"]],
+                "difference": [f"{100 * v:+.1f} pp" for v in diff["difference"]],
+                "95% interval": [
+                    f"{100 * lo:+.1f} to {100 * hi:+.1f} pp"
+                    for lo, hi in zip(diff["ci_low"], diff["ci_high"], strict=True)
+                ],
+                "verdict": diff["verdict"],
+            }
+        )
+        scenarios = pd.DataFrame(
+            [
+                {
+                    "scenario": n,
+                    "title": r.manifest.get("scenario", {}).get("title", ""),
+                    "what it is": r.manifest.get("scenario", {})
+                    .get("notes", {})
+                    .get("what_it_is", ""),
+                    "runs": r.summary["runs"],
+                    "seed": r.summary["seed"],
+                }
+                for n, r in loaded.items()
+            ]
+        )
+        pairing = (
+            "Runs are paired by index (common random numbers: same seed, same runs), so each "
+            "difference is measured run against run and its interval is narrow."
+            if paired
+            else "Different seeds or run counts: the samples are compared as independent "
+            "(Newcombe's interval)."
+        )
+        captions["issue_values"] += (
+            f"; actors' ideal points and the status quo marked are {baseline}'s"
+        )
         page = render_report(
             title="Comparison: " + " vs ".join(names),
             notes=None,
             summary_rows=outcome_summary_table(summaries),
             figures={captions[s]: f for s, f in figures.items()},
             manifest=manifest,
-            extra_tables={f"Differences from {baseline}": shown},
+            extra_tables={
+                "Scenarios compared": scenarios,
+                f"Differences from {baseline}. {pairing}": shown,
+            },
         )
         folder.write_text("report.html", page)
         path = folder.commit()

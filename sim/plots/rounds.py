@@ -178,7 +178,9 @@ def tension_and_endings(
         # bands stay apart, and line style ties each to its name in the legend.
         colour = _TENSION_COLOUR if k == 0 else style.SCENARIO_GREYS[k % len(style.SCENARIO_GREYS)]
         ls = style.scenario_linestyle(k)
-        for low, high in (("q05", "q95"), ("q25", "q75")):
+        # Several scenarios' bands on one axis blur together: bands for the first (the
+        # baseline) only, medians for every scenario.
+        for low, high in (("q05", "q95"), ("q25", "q75")) if k == 0 else ():
             ax_t.fill_between(
                 x,
                 df[f"tension_{low}"].to_numpy(dtype=float),
@@ -225,17 +227,18 @@ def tension_and_endings(
     ax_e.set_ylim(0.0, min(100.0, max(10.0, 10.0 * np.ceil(top * 1.1 / 10.0))))
     ax_e.set_ylabel("Share of all runs ended (%)", fontsize=style.LABEL_SIZE)
     ax_e.set_title("Runs ended so far, by ending", fontsize=style.SUBTITLE_SIZE, fontweight="bold")
-    band = _TENSION_COLOUR if not multi else style.NEUTRAL
+    band = _TENSION_COLOUR
+    who = f"{next(iter(tables)) or 'tension'}: " if multi else "tension: "
     groups = [
         [
-            Line2D([], [], color=band, linewidth=2.4, label="tension: median"),
+            Line2D([], [], color=band, linewidth=2.4, label=f"{who}median"),
             Line2D(
                 [],
                 [],
                 color=band,
                 linewidth=8,
                 alpha=_TENSION_ALPHA["q25"],
-                label="tension: middle 50% of runs",
+                label=f"{who}middle 50% of runs",
             ),
             Line2D(
                 [],
@@ -243,7 +246,7 @@ def tension_and_endings(
                 color=band,
                 linewidth=8,
                 alpha=_TENSION_ALPHA["q05"],
-                label="tension: middle 90% of runs",
+                label=f"{who}middle 90% of runs",
             ),
         ],
         [
