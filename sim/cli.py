@@ -103,11 +103,7 @@ def describe(scenario: ScenarioArg) -> None:
         term.print()
 
 
-def _results_error(exc: Exception) -> BadInput:
-    return BadInput(str(exc))
-
-
-def _progress(total: int, label: str):
+def _progress():
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     return Progress(
@@ -173,7 +169,7 @@ def run(
 
     err.print(f"negsim: {runs:,} runs of {scenario} with seed {seed}", markup=False)
     try:
-        with _progress(runs, "runs") as bar:
+        with _progress() as bar:
             task = bar.add_task("simulating", total=runs)
             result = run_job(
                 scenario,
@@ -188,7 +184,7 @@ def run(
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
     except ResultsError as exc:
-        raise _results_error(exc) from None
+        raise BadInput(str(exc)) from None
     summary = result.summary
     term.print(_shares_table(summary, f"{summary['scenario']}: {runs:,} runs, seed {seed}"))
     term.print(f"mean rounds: {summary['mean_rounds']:.1f}")
@@ -226,7 +222,7 @@ def compare(
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
     except ResultsError as exc:
-        raise _results_error(exc) from None
+        raise BadInput(str(exc)) from None
     diff = result.differences
     baseline = next(iter(result.summaries))
     table = Table(
