@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
 from sim.scenario import Scenario, load_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def negsim(*args: object, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the command as a user would (``python -m sim``), in a plain 80-column terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1"},
+    )
 
 
 def stance(position: Any, salience: Any = 1.0, **extra: Any) -> dict[str, Any]:

@@ -17,20 +17,10 @@ import pytest
 from sim.jobs import run_job
 from sim.model.outcomes import OUTCOMES
 
+from .factory import negsim
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "nato_russia_2022.yaml"
-
-
-def negsim(
-    *args: str, cwd: Path | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd or ROOT,
-        timeout=timeout,
-    )
 
 
 def digest(folder: Path) -> dict[str, str]:

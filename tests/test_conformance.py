@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,8 @@ from sim.experiment import run_experiment
 from sim.jobs import draw_run_charts, resolved
 from sim.model.outcomes import OUTCOMES
 from sim.plots import ScenarioLabels
+
+from .factory import negsim
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -61,12 +61,7 @@ def test_bundled_scenario_validates_runs_narrates_and_plots(path):
 
 
 def test_validate_accepts_every_bundled_scenario():
-    proc = subprocess.run(
-        [sys.executable, "-m", "sim", "validate", *map(str, SCENARIOS)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    proc = negsim("validate", *SCENARIOS)
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.strip().splitlines()) == len(SCENARIOS)
 

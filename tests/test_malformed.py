@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +18,8 @@ from typing import NamedTuple
 import pytest
 
 from sim.scenario import ScenarioError, load_scenario
+
+from .factory import negsim
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -182,14 +182,7 @@ def test_load_reports_the_expected_problem(name):
 def test_cli_validate_reports_the_problems(name):
     expected = CASES[name]
     path = MALFORMED / name
-    result = subprocess.run(
-        [sys.executable, "-m", "sim", "validate", str(path.relative_to(REPO))],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1"},
-    )
+    result = negsim("validate", path.relative_to(REPO))
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
     assert result.returncode == 2, f"exit code {result.returncode}\n{output}"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.params import Dist
+
+from .factory import negsim
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -135,14 +135,7 @@ def test_missing_file_is_a_problem_not_a_traceback(tmp_path):
 
 
 def test_cli_validate_accepts_the_valid_file():
-    result = subprocess.run(
-        [sys.executable, "-m", "sim", "validate", str(VALID.relative_to(REPO))],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1"},
-    )
+    result = negsim("validate", VALID.relative_to(REPO))
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
@@ -151,14 +144,7 @@ def test_cli_validate_accepts_the_valid_file():
 
 def test_cli_validate_with_a_good_and_a_bad_file_exits_2(tmp_path):
     bad = write(tmp_path / "bad.yaml", edited("    patience: 0.9\n", "    patience: 0.2\n"))
-    result = subprocess.run(
-        [sys.executable, "-m", "sim", "validate", str(VALID), str(bad)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1"},
-    )
+    result = negsim("validate", VALID, bad)
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.splitlines()
