@@ -167,6 +167,7 @@ def run(
     from sim.results import ResultsError
     from sim.scenario import ScenarioError
 
+    loaded = _load(scenario)  # bad input is reported before anything is announced or written
     err.print(f"negsim: {runs:,} runs of {scenario} with seed {seed}", markup=False)
     try:
         with _progress() as bar:
@@ -180,6 +181,7 @@ def run(
                 force=force,
                 trajectories=trajectories,
                 progress=lambda n: bar.advance(task, n),
+                scenario=loaded,
             )
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None

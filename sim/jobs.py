@@ -118,9 +118,13 @@ def run_job(
     results_root: Path = Path("results"),
     progress: Callable[[int], None] | None = None,
     charts: bool = True,
+    scenario: Scenario | None = None,
 ) -> RunOutput:
-    """Run one experiment and write its whole results folder (docs/results.md)."""
-    scenario = load_scenario(scenario_path)
+    """Run one experiment and write its whole results folder (docs/results.md).
+
+    ``scenario`` is the file already loaded, when the caller has it.
+    """
+    scenario = scenario if scenario is not None else load_scenario(scenario_path)
     started = dt.datetime.now(dt.UTC)
     target = out if out is not None else default_target(results_root, scenario.id, started)
     workers = default_workers(runs) if workers is None else workers
