@@ -2,7 +2,12 @@
 
 A folder is written under a hidden temporary name beside its target and renamed into place
 when complete, so Ctrl-C or a kill leaves nothing at the target path, and an existing folder
-is replaced only when asked (``force``), after the new one is complete.
+is replaced only when asked (``force``), after the new one is complete, and only if negsim
+wrote it (its manifest says so): ``--force`` can never delete a folder of the user's.
+
+A temporary folder left by a process that died (``kill -9``, a power cut) is removed by the
+next run that writes beside it, unless it holds a file named ``checkpoint`` (a run kept for
+``--resume``).
 """
 
 from __future__ import annotations
@@ -11,12 +16,16 @@ import datetime as dt
 import hashlib
 import json
 import os
+import platform
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from sim.experiment.processes import pid_alive
 
 OUTCOMES_CSV = "outcomes.csv"
 SUMMARY_JSON = "summary.json"
@@ -40,21 +49,96 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+CHECKPOINT = "checkpoint"  # a temporary folder holding this file is kept for --resume
+MANIFEST_LIMIT = 50_000_000
+_HOST = re.sub(r"[^A-Za-z0-9_-]", "_", platform.node() or "host")
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)(?:@(?P<host>[\w-]+))?$")
+
+
+def written_by_negsim(folder: Path) -> bool:
+    """Whether a folder is a results folder negsim wrote (its manifest names negsim)."""
+    manifest = folder / MANIFEST_JSON
+    try:
+        if folder.is_symlink() or not manifest.is_file() or manifest.is_symlink():
+            return False
+        if manifest.stat().st_size > MANIFEST_LIMIT:
+            return False
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("versions"), dict)
+        and "negsim" in data["versions"]
+        and ("scenario_sha256" in data or "inputs" in data)
+    )
+
+
+def _refuse_to_replace(target: Path) -> str | None:
+    """Why ``--force`` must not replace ``target``, or None when it may."""
+    if target.is_symlink():
+        return "is a symbolic link; not replaced (give the folder it points to, if negsim wrote it)"
+    if not target.is_dir():
+        return "exists and is not a folder; not replaced"
+    real = target.resolve()
+    here = Path.cwd().resolve()
+    if real == here or real in here.parents or real == Path.home().resolve():
+        return "holds the current folder or is the home folder; not replaced"
+    if not written_by_negsim(target):
+        return (
+            "exists and is not a results folder negsim wrote (no negsim manifest.json); "
+            "--force replaces only those, so it is left untouched: choose another --out"
+        )
+    return None
+
+
+def remove_stale(parent: Path) -> list[Path]:
+    """Remove temporary folders beside ours left by processes of this machine that died.
+
+    A folder holding a ``checkpoint`` file is kept (a run to resume). Returns what was removed.
+    """
+    removed = []
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TEMPORARY.match(entry.name)
+        if m is None or (m["host"] is not None and m["host"] != _HOST):
+            continue
+        try:
+            if entry.is_symlink() or not entry.is_dir() or (entry / CHECKPOINT).exists():
+                continue
+        except OSError:
+            continue
+        if pid_alive(int(m["pid"])):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
 class ResultsFolder:
     """A folder being written: files go to a temporary sibling until ``commit``."""
 
     def __init__(self, target: Path, force: bool = False):
+        target = Path(target)
+        if not target.name or target.name in (".", ".."):
+            raise ResultsError(f"{target}: not a folder negsim can write results into")
         self.target = target
         self.force = force
-        if target.exists() and not force:
-            raise ResultsError(
-                f"{target}: already exists; choose another --out or add --force to replace it"
-            )
-        if target.exists() and not target.is_dir():
-            raise ResultsError(f"{target}: exists and is not a folder")
+        if target.exists() or target.is_symlink():
+            if not force:
+                raise ResultsError(
+                    f"{target}: already exists; choose another --out or add --force to replace it"
+                )
+            why = _refuse_to_replace(target)
+            if why is not None:
+                raise ResultsError(f"{target}: {why}")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            self.path = target.parent / f".{target.name}.partial-{os.getpid()}"
+            remove_stale(target.parent)
+            self.path = target.parent / f".{target.name}.partial-{os.getpid()}@{_HOST}"
             if self.path.exists():
                 shutil.rmtree(self.path)
             self.path.mkdir()
@@ -89,13 +173,12 @@ class ResultsFolder:
     def commit(self) -> Path:
         """Rename the finished folder into place (replacing an old one only with force)."""
         old = None
-        if self.target.exists():
-            if not self.force:  # appeared while we worked
+        if self.target.exists() or self.target.is_symlink():
+            why = _refuse_to_replace(self.target) if self.force else "appeared while it ran"
+            if why is not None:  # appeared (or changed) while we worked
                 self.abandon()
-                raise ResultsError(
-                    f"{self.target}: appeared while the experiment ran; not replaced"
-                )
-            old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+                raise ResultsError(f"{self.target}: {why}; the new results were not kept")
+            old = self.target.parent / f".{self.target.name}.old-{os.getpid()}@{_HOST}"
             self.target.rename(old)
         self.path.rename(self.target)
         if old is not None:
