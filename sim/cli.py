@@ -150,6 +150,18 @@ Out = Annotated[
 Force = Annotated[bool, typer.Option("--force", help="Replace an existing results folder.")]
 
 
+def _workers(requested: int | None) -> int | None:
+    """The worker count to use, with a note on stderr when it is beyond the cores."""
+    if requested is None:
+        return None
+    from sim.experiment.processes import plan_workers
+
+    n, note = plan_workers(requested)
+    if note:
+        err.print(f"negsim: {note}", markup=False)
+    return n
+
+
 @app.command()
 def run(
     scenario: ScenarioArg,
@@ -168,6 +180,7 @@ def run(
     from sim.scenario import ScenarioError
 
     loaded = _load(scenario)  # bad input is reported before anything is announced or written
+    workers = _workers(workers)
     err.print(f"negsim: {runs:,} runs of {scenario} with seed {seed}", markup=False)
     try:
         with _progress() as bar:
@@ -219,6 +232,7 @@ def compare(
 
     if len(items) < 2:
         raise BadInput("compare: give at least two scenario files or results folders")
+    workers = _workers(workers)
     try:
         result = compare_job(items, runs=runs, seed=seed, workers=workers, out=out, force=force)
     except ScenarioError as exc:
@@ -257,16 +271,32 @@ def compare(
     term.print(f"report:  {result.path / 'report.html'}")
 
 
+def _what() -> str:
+    """The command being run, in a few words, for the one line an interrupt prints."""
+    args = [a for a in sys.argv[1:3] if a]
+    return " ".join(args) or "the command"
+
+
 def main() -> None:
-    """Entry point: bad input exits 2 with one line per problem; a crash exits 1, briefly."""
+    """Entry point: bad input exits 2 with one line per problem; a crash exits 1, briefly.
+
+    SIGINT and SIGTERM unwind the command (workers killed, temporary folder removed), print
+    one line and exit 130 or 143, as shells expect.
+    """
+    from sim.experiment.processes import Interrupted, interrupts_caught
+
     try:
-        app()
+        with interrupts_caught():
+            app()
     except BadInput as exc:
         for line in exc.lines:
             err.print(line, markup=False)
         sys.exit(2)
+    except Interrupted as exc:
+        err.print(f"negsim: {_what()} interrupted by {exc.name}; nothing was written", markup=False)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
+        err.print(f"negsim: {_what()} interrupted; nothing was written", markup=False)
         sys.exit(130)
     except Exception as exc:
         if os.environ.get("NEGSIM_DEBUG"):

@@ -43,14 +43,22 @@ def _raise_interrupted(signum: int, frame: object) -> None:
     raise Interrupted(signum)
 
 
-def catch_interrupts() -> None:
-    """Turn SIGINT and SIGTERM (where they exist) into ``Interrupted`` in the main thread."""
+@contextmanager
+def interrupts_caught() -> Iterator[None]:
+    """Inside: SIGINT, SIGTERM and SIGHUP (where they exist) raise ``Interrupted``."""
+    previous = {}
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         sig = getattr(signal, name, None)
         if sig is None:
             continue
         with suppress(ValueError, OSError):  # not the main thread, or not settable here
-            signal.signal(sig, _raise_interrupted)
+            previous[sig] = signal.signal(sig, _raise_interrupted)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            with suppress(ValueError, OSError):
+                signal.signal(sig, handler)
 
 
 def cores() -> int:

@@ -8,11 +8,8 @@ an experiment goes, never what it finds.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
-import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +19,7 @@ from sim.model.talks import Talks
 from sim.scenario.schema import Scenario
 
 from .collect import Collector, RoundStats
+from .processes import MAX_WORKERS_PER_CORE, cores, worker_pool
 
 CHUNK = 5_000
 PARALLEL_FROM = 20_000
@@ -49,7 +47,7 @@ class Experiment:
 
 def default_workers(runs: int) -> int:
     """In-process for small experiments (no start-up cost), every core for large ones."""
-    return 1 if runs < PARALLEL_FROM else max(1, os.cpu_count() or 1)
+    return 1 if runs < PARALLEL_FROM else cores()
 
 
 def play_chunk(
@@ -89,11 +87,8 @@ def iter_chunks(
         for start, stop in bounds:
             yield play_chunk(scenario, seed, start, stop, trajectories)
         return
-    # Fork where the platform has it: workers inherit the imported modules and start at once.
-    # Asked for explicitly, because importing mesa sets the global start method to spawn.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=min(workers, len(bounds)), mp_context=context) as pool:
+    # An interrupt (or an abandoned generator) kills the workers instead of awaiting them.
+    with worker_pool(min(workers, len(bounds), MAX_WORKERS_PER_CORE * cores())) as pool:
         futures = [
             pool.submit(play_chunk, scenario, seed, start, stop, trajectories)
             for start, stop in bounds
@@ -101,7 +96,16 @@ def iter_chunks(
         for i in range(len(futures)):
             # Drop each future once read, so the parent holds one chunk's result at a time.
             future, futures[i] = futures[i], None
-            yield future.result()
+            yield _result(future)
+
+
+def _result(future):
+    """Wait in short slices, so a signal is handled at once on every platform."""
+    while True:
+        try:
+            return future.result(timeout=0.25)
+        except FutureTimeout:
+            continue
 
 
 def run_experiment(
