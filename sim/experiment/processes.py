@@ -90,6 +90,14 @@ def plan_workers(requested: int) -> tuple[int, str | None]:
     return requested, None
 
 
+def physical_memory() -> int | None:
+    """Bytes of memory this machine has, where the platform says (None where it does not)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
 def mp_context() -> BaseContext:
     """``fork`` on Linux (workers start at once with the modules imported), ``spawn`` elsewhere.
 

@@ -8,6 +8,7 @@ an experiment goes, never what it finds.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -16,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from sim.model.talks import Talks
+from sim.scenario.limits import MEMORY_MB, BudgetError
 from sim.scenario.schema import Scenario
 
-from .collect import Collector, RoundStats
-from .processes import MAX_WORKERS_PER_CORE, cores, worker_pool
+from .collect import Collector, RoundStats, stats_bytes
+from .processes import MAX_WORKERS_PER_CORE, cores, physical_memory, worker_pool
 
 CHUNK = 5_000
 PARALLEL_FROM = 20_000
@@ -48,6 +50,60 @@ class Experiment:
 def default_workers(runs: int) -> int:
     """In-process for small experiments (no start-up cost), every core for large ones."""
     return 1 if runs < PARALLEL_FROM else cores()
+
+
+def memory_needed(
+    scenario: Scenario, runs: int, workers: int, trajectories: bool = False
+) -> tuple[int, str]:
+    """An upper estimate of the bytes an experiment holds at its peak, and what they are.
+
+    The per-round histograms (one set per worker, and two in the parent while it merges) are
+    the bulk; trajectories and the outcome table grow with the runs.
+    """
+    from sim.model.schedule import build_schedule
+
+    h, n, k = len(build_schedule(scenario)), len(scenario.actors), len(scenario.issues)
+    chunks = _chunks(runs, workers, None)
+    active = min(workers, len(chunks), MAX_WORKERS_PER_CORE * cores())
+    size = max(stop - start for start, stop in chunks)
+    hist = stats_bytes(h, n, k)
+    copies = 2 if active <= 1 else 3 + 2 * active
+    per_chunk = size * (n * n * k + 30 * n * k + 20 * k) * 8  # the batched model's arrays
+    if trajectories:
+        per_chunk += 3 * size * h * (n * k + k + 3) * 8
+    table = 2 * runs * (3 + 2 * k + n) * 8
+    parts = {
+        f"per-round histograms ({h:,} rounds x {n} actors x {k} issues x {copies} copies)": (
+            copies * hist
+        ),
+        f"batched models ({max(1, active)} x {size:,} runs)": max(1, active) * per_chunk,
+        f"outcome table ({runs:,} rows)": table,
+    }
+    total = sum(parts.values())
+    what = ", ".join(f"{name} {b / 1e6:,.0f} MB" for name, b in parts.items())
+    return total, what
+
+
+def memory_budget() -> int:
+    """Bytes an experiment may use: NEGSIM_MAX_MEMORY_MB, at most half this machine's memory
+    unless that variable says otherwise."""
+    budget = MEMORY_MB.value * 1_000_000
+    ram = physical_memory()
+    if ram is not None and MEMORY_MB.env not in os.environ:
+        budget = min(budget, ram // 2)
+    return budget
+
+
+def check_memory(scenario: Scenario, runs: int, workers: int, trajectories: bool = False) -> None:
+    """Refuse, before any work, an experiment whose outputs would not fit the memory budget."""
+    need, what = memory_needed(scenario, runs, workers, trajectories)
+    budget = memory_budget()
+    if need > budget:
+        raise BudgetError(
+            f"{scenario.id}: {runs:,} runs need about {need / 1e9:,.1f} GB ({what}), more than "
+            f"the memory budget of {budget / 1e9:,.1f} GB; use fewer workers or runs, "
+            f"shorten the agenda, or set the environment variable {MEMORY_MB.env} to raise it"
+        )
 
 
 def play_chunk(
@@ -121,6 +177,7 @@ def run_experiment(
     from sim.model.schedule import build_schedule
 
     workers = default_workers(runs) if workers is None else workers
+    check_memory(scenario, runs, workers, trajectories)
     schedule = build_schedule(scenario)
     stats = RoundStats.empty(len(schedule), len(scenario.actors), len(scenario.issues))
     tables: list[pd.DataFrame] = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import platform
@@ -52,7 +53,10 @@ def sha256(path: Path) -> str:
 CHECKPOINT = "checkpoint"  # a temporary folder holding this file is kept for --resume
 MANIFEST_LIMIT = 50_000_000
 _HOST = re.sub(r"[^A-Za-z0-9_-]", "_", platform.node() or "host")
-_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)(?:@(?P<host>[\w-]+))?$")
+_TEMPORARY = re.compile(
+    r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)(?:-\d+)?(?:@(?P<host>[\w-]+))?$"
+)
+_SERIAL = itertools.count(1)  # two folders written at once by one process get two names
 
 
 def written_by_negsim(folder: Path) -> bool:
@@ -121,13 +125,16 @@ def remove_stale(parent: Path) -> list[Path]:
 class ResultsFolder:
     """A folder being written: files go to a temporary sibling until ``commit``."""
 
-    def __init__(self, target: Path, force: bool = False):
+    def __init__(self, target: Path, force: bool = False, unique: bool = False):
+        """``unique``: the target is a name negsim chose (a timestamp); if it is taken when the
+        results are complete, ``-2``, ``-3``... is added instead of failing."""
         target = Path(target)
         if not target.name or target.name in (".", ".."):
             raise ResultsError(f"{target}: not a folder negsim can write results into")
         self.target = target
         self.force = force
-        if target.exists() or target.is_symlink():
+        self.unique = unique
+        if (target.exists() or target.is_symlink()) and not unique:
             if not force:
                 raise ResultsError(
                     f"{target}: already exists; choose another --out or add --force to replace it"
@@ -138,7 +145,8 @@ class ResultsFolder:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             remove_stale(target.parent)
-            self.path = target.parent / f".{target.name}.partial-{os.getpid()}@{_HOST}"
+            serial = f"{os.getpid()}-{next(_SERIAL)}@{_HOST}"
+            self.path = target.parent / f".{target.name}.partial-{serial}"
             if self.path.exists():
                 shutil.rmtree(self.path)
             self.path.mkdir()
@@ -152,6 +160,11 @@ class ResultsFolder:
     def __exit__(self, kind, value, tb) -> None:
         if kind is not None:
             self.abandon()
+        if isinstance(value, OSError) and not isinstance(value, ResultsError):
+            # A full disk, a permission, a read-only file system: say where, not "internal".
+            where = value.filename or self.target
+            reason = value.strerror or str(value)
+            raise ResultsError(f"{where}: cannot write results ({reason}); nothing was kept")
 
     def file(self, name: str) -> Path:
         path = self.path / name
@@ -172,6 +185,8 @@ class ResultsFolder:
 
     def commit(self) -> Path:
         """Rename the finished folder into place (replacing an old one only with force)."""
+        if self.unique:
+            return self._commit_unique()
         old = None
         if self.target.exists() or self.target.is_symlink():
             why = _refuse_to_replace(self.target) if self.force else "appeared while it ran"
@@ -184,6 +199,25 @@ class ResultsFolder:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return self.target
+
+    def _commit_unique(self) -> Path:
+        """Take the first free name of target, target-2, target-3...: a rename onto a folder
+        that exists fails (it is never empty), so two runs racing never share one."""
+        for n in range(1, 1000):
+            name = self.target.name if n == 1 else f"{self.target.name}-{n}"
+            candidate = self.target.with_name(name)
+            if candidate.exists() or candidate.is_symlink():
+                continue
+            try:
+                self.path.rename(candidate)
+            except OSError:
+                if candidate.exists():
+                    continue  # taken a moment ago by another run
+                raise
+            self.target = candidate
+            return candidate
+        self.abandon()
+        raise ResultsError(f"{self.target}: no free folder name beside it")
 
 
 @dataclass
@@ -206,13 +240,59 @@ def load_results(folder: Path) -> Results:
     if missing:
         raise ResultsError(f"{folder}: not a negsim results folder (missing {', '.join(missing)})")
     try:
-        return Results(
+        results = Results(
             path=folder,
             outcomes=pd.read_csv(folder / OUTCOMES_CSV),
-            summary=json.loads((folder / SUMMARY_JSON).read_text()),
-            manifest=json.loads((folder / MANIFEST_JSON).read_text()),
+            summary=json.loads((folder / SUMMARY_JSON).read_text(encoding="utf-8")),
+            manifest=json.loads((folder / MANIFEST_JSON).read_text(encoding="utf-8")),
             rounds=pd.read_csv(folder / ROUNDS_CSV),
             positions=pd.read_csv(folder / POSITIONS_CSV),
         )
     except (OSError, ValueError) as exc:
         raise ResultsError(f"{folder}: cannot be read ({exc})") from None
+    problem = disagreement(results)
+    if problem:
+        raise ResultsError(f"{folder}: its files disagree: {problem}; not used")
+    return results
+
+
+def disagreement(res: Results) -> str | None:
+    """What in a results folder contradicts the rest (a truncated or edited file), or None.
+
+    A folder is read only if its outcome table, summary and manifest tell the same story:
+    the same runs, seed and scenario, and the counts the summary reports.
+    """
+    from sim.model.outcomes import OUTCOMES
+
+    summary, manifest, table = res.summary, res.manifest, res.outcomes
+    if not isinstance(summary, dict) or not isinstance(manifest, dict):
+        return f"{SUMMARY_JSON} and {MANIFEST_JSON} must each hold a JSON object"
+    missing = [c for c in ("run", "outcome", "rounds") if c not in table.columns]
+    if missing:
+        return f"{OUTCOMES_CSV} lacks the column{'s' if len(missing) > 1 else ''} " + ", ".join(
+            missing
+        )
+    runs = summary.get("runs")
+    if not isinstance(runs, int) or len(table) != runs:
+        return f"{OUTCOMES_CSV} has {len(table):,} rows but {SUMMARY_JSON} says {runs!r} runs"
+    if "runs" in manifest and manifest["runs"] != runs:
+        return f"{MANIFEST_JSON} says {manifest['runs']!r} runs, {SUMMARY_JSON} {runs!r}"
+    if manifest.get("seed") != summary.get("seed"):
+        return f"{MANIFEST_JSON} says seed {manifest.get('seed')!r}, {SUMMARY_JSON} " + repr(
+            summary.get("seed")
+        )
+    scenario = manifest.get("scenario")
+    if not isinstance(scenario, dict) or scenario.get("id") != summary.get("scenario"):
+        return f"{MANIFEST_JSON} and {SUMMARY_JSON} name different scenarios"
+    if table["run"].tolist() != list(range(runs)):
+        return f"{OUTCOMES_CSV}'s run column is not 0 to {runs - 1} in order"
+    found = table["outcome"].astype(str)
+    unknown = sorted(set(found) - set(OUTCOMES))
+    if unknown:
+        return f"{OUTCOMES_CSV} holds unknown outcomes ({', '.join(unknown[:3])})"
+    counts = summary.get("outcome_counts")
+    if isinstance(counts, dict):
+        recount = found.value_counts()
+        if any(int(recount.get(o, 0)) != counts.get(o, 0) for o in OUTCOMES):
+            return f"the outcome counts in {SUMMARY_JSON} are not those of {OUTCOMES_CSV}"
+    return None
