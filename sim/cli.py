@@ -283,7 +283,7 @@ def compare(
     term.print(
         "runs paired by index (common random numbers)"
         if paired
-        else "samples treated as independent (different seeds or runs)"
+        else "samples treated as independent (different seeds, runs, or actors and issues)"
     )
     _say(term, f"results: {result.path}")
     _say(term, f"report:  {result.path / 'report.html'}")

@@ -7,8 +7,6 @@ report); each layer still does one thing and none of them runs another's work.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
-import platform
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +26,7 @@ from sim.analysis import (
 from sim.experiment import run_experiment
 from sim.experiment.runner import ChunkResult, check_memory, default_workers
 from sim.results import Results, ResultsFolder, default_target, load_results
+from sim.results.provenance import versions
 from sim.results.store import (
     MANIFEST_JSON,
     OUTCOMES_CSV,
@@ -46,55 +45,6 @@ CHART_FILES = {
     "trajectories": "Each actor's announced position by round: median with 50% and 90% bands",
     "tension": "Tension by round and the cumulative share of runs ended each way",
 }
-
-
-def _git_commit() -> str | None:
-    """The commit negsim runs from when it runs from a git checkout ("+modified" if edited).
-
-    Only the checkout negsim itself lives in (its folder holds ``.git``), never one that
-    merely encloses an installed copy.
-    """
-    import subprocess
-
-    root = Path(__file__).resolve().parents[1]
-    if not (root / ".git").exists():
-        return None
-    try:
-
-        def git(*args: str) -> str:
-            return subprocess.run(
-                ["git", "-C", str(root), *args],
-                capture_output=True,
-                text=True,
-                timeout=5,
-                check=True,
-            ).stdout.strip()
-
-        commit = git("rev-parse", "HEAD")
-        dirty = git("status", "--porcelain", "--untracked-files=no", "--", "sim")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return f"{commit}+modified" if dirty else commit
-
-
-def versions() -> dict[str, str]:
-    def v(name: str) -> str:
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            return "unknown"
-
-    found = {
-        "negsim": v("negsim"),
-        "numpy": v("numpy"),
-        "pandas": v("pandas"),
-        "mesa": v("mesa"),
-        "python": platform.python_version(),
-    }
-    commit = _git_commit()
-    if commit:
-        found["negsim_commit"] = commit
-    return found
 
 
 def resolved(scenario: Scenario) -> dict[str, Any]:
@@ -425,8 +375,8 @@ def compare_job(
             "Runs are paired by index (common random numbers: same seed, same runs), so each "
             "difference is measured run against run and its interval is narrow."
             if paired
-            else "Different seeds or run counts: the samples are compared as independent "
-            "(Newcombe's interval)."
+            else "Different seeds, run counts, or actors and issues: the samples are compared as "
+            "independent (Newcombe's interval)."
         )
         captions["issue_values"] += (
             f"; actors' ideal points and the status quo marked are {baseline}'s"
