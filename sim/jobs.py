@@ -52,55 +52,50 @@ def resolved(scenario: Scenario) -> dict[str, Any]:
     return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-MAX_ISSUE_PANELS = 9  # more panels than this are unreadable on a slide
-
-
 def _labels(resolved_scenario: dict[str, Any]):
-    """Chart labels, keeping only the issues the actors care most about when there are many
-    (one panel per issue): charts stay legible and bounded; the rest go in a table."""
-    from dataclasses import replace
-
+    """Chart labels, bounded for large scenarios (sim/plots/scope.py), and what they omit."""
     from sim.plots import ScenarioLabels
+    from sim.plots.scope import chart_scope
 
-    labels = ScenarioLabels.from_resolved(resolved_scenario)
-    if len(labels.issues) <= MAX_ISSUE_PANELS:
-        return labels
-    weight = _issue_weights(resolved_scenario)
-    ranked = sorted(labels.issues, key=lambda i: -weight.get(i.id, 0.0))
-    kept = {i.id for i in ranked[:MAX_ISSUE_PANELS]}
-    return replace(labels, issues=[i for i in labels.issues if i.id in kept])
+    return chart_scope(ScenarioLabels.from_resolved(resolved_scenario), resolved_scenario)
 
 
-def _issue_weights(spec: dict[str, Any]) -> dict[str, float]:
-    """Each issue's total salience over the actors (a distribution counts by its mean)."""
-    from sim.scenario.params import Bounds, central, parse_value
+def _not_charted(
+    summary: dict, outcomes: pd.DataFrame, issues: list[str], actors: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Tables of the issues and actors the charts leave out, with their numbers."""
+    from sim.plots.scope import MAX_ACTOR_LINES, MAX_ISSUE_PANELS
 
-    total: dict[str, float] = {}
-    for actor in spec.get("actors", []):
-        for issue, stance in (actor.get("stances") or {}).items():
-            try:
-                s = central(parse_value(stance.get("salience", 0), Bounds(0, 1)), Bounds(0, 1))
-            except (ValueError, AttributeError, TypeError):
-                s = 0.0
-            total[issue] = total.get(issue, 0.0) + s
-    return total
-
-
-def _not_charted(labels, summary: dict) -> pd.DataFrame | None:
-    """The issues left out of the charts, with their numbers, for the report's table."""
-    shown = {i.id for i in labels.issues}
     nan = float("nan")
-    rows = [
-        {
-            "issue": issue,
-            "settled in": f"{100 * q.get('settled_share', 0):.1f}% of runs",
-            "median value": f"{q.get('q50', nan):.1f}",
-            "5%-95% of values": f"{q.get('q05', nan):.1f} to {q.get('q95', nan):.1f}",
-        }
-        for issue, q in summary.get("issue_quantiles", {}).items()
-        if issue not in shown
-    ]
-    return pd.DataFrame(rows) if rows else None
+    tables = {}
+    if issues:
+        quantiles = summary.get("issue_quantiles", {})
+        tables[
+            f"Issues not charted (the charts show the {MAX_ISSUE_PANELS} the actors care most "
+            "about)"
+        ] = pd.DataFrame(
+            {
+                "issue": issue,
+                "settled in": f"{100 * q.get('settled_share', 0):.1f}% of runs",
+                "median value": f"{q.get('q50', nan):.1f}",
+                "5%-95% of values": f"{q.get('q05', nan):.1f} to {q.get('q95', nan):.1f}",
+            }
+            for issue in issues
+            for q in [quantiles.get(issue, {})]
+        )
+    if actors:
+        tables[
+            f"Actors not charted (the charts show the {MAX_ACTOR_LINES} with the most capability)"
+        ] = pd.DataFrame(
+            {
+                "actor": actor,
+                "mean utility": f"{outcomes[f'utility_{actor}'].mean():.3f}"
+                if f"utility_{actor}" in outcomes
+                else "",
+            }
+            for actor in actors
+        )
+    return tables
 
 
 def draw_run_charts(
@@ -109,7 +104,10 @@ def draw_run_charts(
     """The four charts of one experiment, by file stem."""
     from sim import plots
 
-    charted = positions[positions["issue"].isin([i.id for i in labels.issues])]
+    charted = positions[
+        positions["issue"].isin([i.id for i in labels.issues])
+        & positions["actor"].isin([a.id for a in labels.actors])
+    ]
     return {
         "outcomes": plots.outcome_distribution({labels.title: summary}),
         "issue_values": plots.issue_values({labels.title: outcomes}, labels),
@@ -212,7 +210,7 @@ def run_job(
         if charts:
             from sim.report.html import render_report
 
-            labels = _labels(spec)
+            labels, left_issues, left_actors = _labels(spec)
             with _text_as_text():
                 figures = _render(
                     draw_run_charts(summary, exp.outcomes, rounds, positions, labels), folder
@@ -222,19 +220,14 @@ def run_job(
         if charts:
             from sim.report.tables import outcome_summary_table
 
-            rest = _not_charted(labels, summary)
+            rest = _not_charted(summary, exp.outcomes, left_issues, left_actors)
             page = render_report(
                 title=scenario.title,
                 notes=scenario.notes.model_dump(),
                 summary_rows=outcome_summary_table({scenario.title: summary}),
                 figures={CHART_FILES[s]: f for s, f in figures.items()},
                 manifest={k: v for k, v in manifest.items() if k != "scenario"},
-                extra_tables=None
-                if rest is None
-                else {
-                    f"Issues not charted (the charts show the {MAX_ISSUE_PANELS} the actors "
-                    "care most about)": rest
-                },
+                extra_tables=rest,
             )
             folder.write_text("report.html", page)
         path = folder.commit()
@@ -315,7 +308,7 @@ def compare_job(
         summaries = {n: r.summary for n, r in loaded.items()}
         folder.write_csv("differences.csv", diff)
         folder.write_json("summaries.json", summaries)
-        base_labels = _labels(loaded[baseline].manifest["scenario"])
+        base_labels = _labels(loaded[baseline].manifest["scenario"])[0]
         with _text_as_text():
             figures = {
                 "outcomes": plots.outcome_distribution(summaries),

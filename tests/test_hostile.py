@@ -114,12 +114,13 @@ def test_names_are_compared_as_readers_see_them():
 def _hostile_scenario(tmp_path: Path, issues: int = 2, actors: int = len(HOSTILE)) -> Path:
     ids = {f"issue{k}": 50.0 for k in range(issues)}
     names = [HOSTILE[k] for k in ("math", "clear", "markup", "emoji", "link", "osc8", "bidi")]
-    names = names[:actors]
+    names = (names + [f"Extra {k}" for k in range(actors)])[:actors]
     people = [
         actor(
             f"a{i}",
             {k: stance(10 + 10 * i, 0.9 - 0.05 * j) for j, k in enumerate(ids)},
             name=n,
+            capability=float(len(names) - i),
         )
         for i, n in enumerate(names)
     ]
@@ -144,7 +145,7 @@ def test_describe_narrate_and_validate_show_hostile_text_as_text(tmp_path, capsy
 def test_hostile_names_chart_and_many_issues_stay_bounded(tmp_path):
     from PIL import Image
 
-    path = _hostile_scenario(tmp_path, issues=11, actors=2)
+    path = _hostile_scenario(tmp_path, issues=11, actors=10)
     out = run_job(path, runs=20, seed=1, out=tmp_path / "r").path
     for png in (out / "charts").glob("*.png"):
         width, height = Image.open(png).size
@@ -153,6 +154,9 @@ def test_hostile_names_chart_and_many_issues_stay_bounded(tmp_path):
     left_out = page.split("Issues not charted", 1)[1].split("</section>", 1)[0]
     # The issues the actors care least about go to the table, the rest are charted.
     assert [f">issue{k}<" in left_out for k in range(11)] == [False] * 9 + [True] * 2
+    # The actors with the least capability too (eight lines at most).
+    left_out = page.split("Actors not charted", 1)[1].split("</section>", 1)[0]
+    assert [f">a{i}<" in left_out for i in range(10)] == [False] * 8 + [True] * 2
     positions = pd.read_csv(out / "positions_summary.csv")
     assert positions["issue"].nunique() == 11  # the data keeps every issue
 
