@@ -108,3 +108,22 @@ def write(tmp_path: Path, data: dict[str, Any], name: str = "case.yaml") -> Path
 
 def build(tmp_path: Path, data: dict[str, Any], name: str = "case.yaml") -> Scenario:
     return load_scenario(write(tmp_path, copy.deepcopy(data), name))
+
+
+def negsim_here(*args: object, capsys: Any) -> tuple[int, str, str]:
+    """Run the command in this process (no interpreter start-up): exit code, stdout, stderr."""
+    import pytest
+
+    from sim import cli
+
+    old = sys.argv
+    sys.argv = ["negsim", *map(str, args)]
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+    finally:
+        sys.argv = old
+    captured = capsys.readouterr()
+    code = done.value.code
+    code = code if isinstance(code, int) else (0 if code is None else 1)
+    return code, captured.out, captured.err

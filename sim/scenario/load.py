@@ -17,9 +17,13 @@ from .schema import Scenario
 from .yamlio import LocatedDict, LocatedList, read_scenario_data
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge (``extends:``), validate and cross-check one scenario file."""
-    return _validate(read_scenario_data(Path(path)))
+def load_scenario(path: str | Path, sources: list[tuple[str, str]] | None = None) -> Scenario:
+    """Read, merge (``extends:``), validate and cross-check one scenario file.
+
+    ``sources``, when given, receives each file read (its name and the sha256 of the very
+    bytes parsed), the file itself first, then its ``extends:`` chain: what a manifest keeps.
+    """
+    return _validate(read_scenario_data(Path(path), sources=sources))
 
 
 def scenario_from_dict(data: Mapping[str, Any], name: str = "<data>") -> Scenario:
