@@ -69,9 +69,14 @@ def resolved(scenario: Scenario) -> dict[str, Any]:
 
 
 def _labels(resolved_scenario: dict[str, Any]):
+    """Chart labels, with the issues the scenario itself makes impossible to settle."""
+    from dataclasses import replace
+
+    from sim.analysis import unsettleable_issues
     from sim.plots import ScenarioLabels
 
-    return ScenarioLabels.from_resolved(resolved_scenario)
+    labels = ScenarioLabels.from_resolved(resolved_scenario)
+    return replace(labels, never_settled=unsettleable_issues(resolved_scenario))
 
 
 def draw_run_charts(
@@ -84,7 +89,7 @@ def draw_run_charts(
         "outcomes": plots.outcome_distribution({labels.title: summary}),
         "issue_values": plots.issue_values({labels.title: outcomes}, labels),
         "trajectories": plots.trajectories(positions, labels, rounds),
-        "tension": plots.tension_and_endings({labels.title: rounds}),
+        "tension": plots.tension_and_endings({labels.title: rounds}, labels=labels),
     }
 
 
@@ -241,7 +246,9 @@ def compare_job(
             "outcomes": plots.outcome_distribution(summaries),
             "differences": plots.outcome_differences(diff, baseline),
             "issue_values": plots.issue_values(tables, base_labels),
-            "tension": plots.tension_and_endings({n: r.rounds for n, r in loaded.items()}),
+            "tension": plots.tension_and_endings(
+                {n: r.rounds for n, r in loaded.items()}, labels=base_labels
+            ),
         }
         figures = _render(figures, folder)
         captions = {
