@@ -177,6 +177,7 @@ def run_job(
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         folder.write_json(MANIFEST_JSON, manifest)
         if charts:
+            from sim.analysis import impossible_outcomes
             from sim.report.tables import outcome_summary_table
 
             page = render_report(
@@ -185,6 +186,8 @@ def run_job(
                 summary_rows=outcome_summary_table({scenario.title: summary}),
                 figures={CHART_FILES[s]: f for s, f in figures.items()},
                 manifest={k: v for k, v in manifest.items() if k != "scenario"},
+                impossible={scenario.title: impossible_outcomes(spec)},
+                chart_links={CHART_FILES[s]: f"charts/{s}.png" for s in figures},
             )
             folder.write_text("report.html", page)
         path = folder.commit()
@@ -219,6 +222,7 @@ def compare_job(
     """Put two or more scenarios (files run with common random numbers, or results folders)
     side by side: the same charts on shared axes and the differences from the first."""
     from sim import plots
+    from sim.analysis import impossible_outcomes
     from sim.report.html import render_report
     from sim.report.tables import outcome_summary_table
 
@@ -314,6 +318,12 @@ def compare_job(
             summary_rows=outcome_summary_table(summaries),
             figures={captions[s]: f for s, f in figures.items()},
             manifest=manifest,
+            impossible={
+                n: impossible_outcomes(r.manifest["scenario"])
+                for n, r in loaded.items()
+                if "scenario" in r.manifest
+            },
+            chart_links={captions[s]: f"charts/{s}.png" for s in figures},
             extra_tables={
                 "Scenarios compared": scenarios,
                 f"Differences from {baseline}. {pairing}": shown,

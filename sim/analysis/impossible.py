@@ -209,9 +209,7 @@ def impossible_outcomes(scenario: Mapping[str, Any]) -> dict[str, list[str]]:
     issues = [str(i["id"]) for i in scenario.get("issues", [])]
     blocked = unsettleable_issues(scenario)
     if blocked:
-        found["agreement"] = [
-            "Agreement needs every issue settled. " + blocked[k] + "." for k in blocked
-        ]
+        found["agreement"] = [f"It needs every issue settled, and {blocked[k]}." for k in blocked]
     if issues and len(blocked) == len(issues):
         found["partial_agreement"] = ["No issue can be settled at all (see above)."]
     elif len(issues) == 1:
