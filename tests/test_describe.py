@@ -3,9 +3,13 @@ text shown as written (never read as markup), and shorter than the old tables (3
 
 from __future__ import annotations
 
+import io
 import re
 
-from tests.factory import REPO, actor, negsim, scenario_dict, stance, write
+from rich.console import Console
+
+from sim.report.describe import describe
+from tests.factory import REPO, actor, build, negsim, scenario_dict, stance
 
 BASELINE = REPO / "scenarios" / "nato_russia_2022.yaml"
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
@@ -41,8 +45,9 @@ def test_the_word_check_catches_a_folded_word():
 def test_scenario_text_in_square_brackets_is_shown_as_written(tmp_path):
     a = actor("east", {"x": stance(10, assumption="see [1] and [bold]this[/bold]")})
     b = actor("west", {"x": stance(90)}, name="West [the bloc]")
-    path = write(tmp_path, scenario_dict([a, b], {"x": 50}))
-    proc = negsim("describe", path)
-    assert proc.returncode == 0, proc.stderr
-    assert "see [1] and [bold]this[/bold]" in proc.stdout
-    assert "West [the bloc]" in proc.stdout
+    shown = io.StringIO()
+    console = Console(file=shown, width=80, highlight=False, soft_wrap=True)
+    for block in describe(build(tmp_path, scenario_dict([a, b], {"x": 50}))):
+        console.print(block, soft_wrap=False)  # as the command prints it
+    assert "see [1] and [bold]this[/bold]" in shown.getvalue()
+    assert "West [the bloc]" in shown.getvalue()

@@ -55,6 +55,22 @@ def test_a_party_whose_acceptance_is_not_needed_blocks_nothing():
     assert unsettleable_issues(data) == {}
 
 
+@pytest.mark.parametrize(
+    ("rule", "blocked"),
+    [
+        ({"kind": "unanimity"}, True),
+        ({"kind": "majority"}, False),  # either side can be outvoted
+        ({"kind": "majority", "veto": ["east"]}, False),  # one veto: the other is outvoted
+        ({"kind": "majority", "veto": ["east", "west"]}, True),
+        ({"kind": "qualified_majority", "threshold": 0.6, "veto": ["west", "east"]}, True),
+    ],
+)
+def test_decision_rules_block_only_through_those_whose_acceptance_is_needed(rule, blocked):
+    data = _two_sided(high_floor=70, low_ceiling=30)
+    data["meetings"][0]["rule"] = rule
+    assert ("agreement" in impossible_outcomes(data)) is blocked
+
+
 def test_a_red_line_drawn_at_random_counts_only_if_no_draw_overlaps():
     data = _two_sided(high_floor=70, low_ceiling=30)
     stances = data["actors"][0]["stances"]["border"]["red_line"]

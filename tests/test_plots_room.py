@@ -84,15 +84,15 @@ def every_chart(labels: ScenarioLabels) -> dict[str, Figure]:
         ]
     )
     two = {"A": make_outcomes(1), "B": make_outcomes(2)}
+    # The widest variant of each chart: several scenarios, where legends and labels grow.
     return {
-        "outcomes": outcome_distribution({"Baseline": summaries["Baseline"]}),
         "outcomes, four scenarios": outcome_distribution(summaries),
         "differences": outcome_differences(diff, baseline="Baseline"),
-        "issues": issue_values(make_outcomes(1), labels),
         "issues, two scenarios": issue_values(two, labels),
         "trajectories": trajectories(make_positions(), labels, make_rounds()),
-        "tension": tension_and_endings(make_rounds(), labels=labels),
-        "tension, two scenarios": tension_and_endings({"A": make_rounds(), "B": make_rounds(0.1)}),
+        "tension, two scenarios": tension_and_endings(
+            {"A": make_rounds(), "B": make_rounds(0.1)}, labels=labels
+        ),
     }
 
 

@@ -89,13 +89,25 @@ def _clash(lines: Sequence[RedLine]) -> tuple[RedLine, RedLine] | None:
 
 
 def _required(meeting: Mapping[str, Any]) -> list[str] | None:
-    """Whose acceptance the meeting needs, or None for a rule these checks do not understand
-    (a weighted or majority rule can settle past one party's red line: no claim is made)."""
+    """Whose acceptance every agreement at the meeting needs (docs/model.md, 3.2): everyone
+    under unanimity (``all``, a list of ids, or a unanimity rule), only the veto players under
+    a majority or a qualified majority, where a voter's refusal can be outvoted. None for a
+    rule these checks do not know, so that no claim is made about it."""
     rule = meeting.get("rule", "all")
+    participants = [str(p) for p in meeting.get("participants", [])]
     if rule == "all":
-        return [str(p) for p in meeting.get("participants", [])]
+        return participants
     if isinstance(rule, list) and all(isinstance(p, str) for p in rule):
         return list(rule)
+    if not isinstance(rule, Mapping):
+        return None
+    veto = [str(p) for p in rule.get("veto") or []]
+    if rule.get("kind") == "unanimity":
+        named = rule.get("voters")
+        voters = [str(v) for v in named] if named is not None else participants
+        return list(dict.fromkeys([*veto, *voters]))
+    if rule.get("kind") in ("majority", "qualified_majority"):
+        return veto
     return None
 
 

@@ -67,8 +67,8 @@ MODEL_TERMS = (
     ),
     (
         "Bloc",
-        "Actors that coordinate, such as NATO members: each round they pull toward the bloc's "
-        "capability-weighted position.",
+        "Actors that coordinate, such as the members of an alliance: each round they pull "
+        "toward the bloc's capability-weighted position.",
     ),
     (
         "Military option",
