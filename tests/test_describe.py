@@ -51,3 +51,25 @@ def test_scenario_text_in_square_brackets_is_shown_as_written(tmp_path):
         console.print(block, soft_wrap=False)  # as the command prints it
     assert "see [1] and [bold]this[/bold]" in shown.getvalue()
     assert "West [the bloc]" in shown.getvalue()
+
+
+def test_the_agenda_says_what_each_meetings_rule_needs(tmp_path):
+    ids = ["east", "west", "north"]
+    actors = [actor(a, {"x": stance(10 * k)}) for k, a in enumerate(ids)]
+    meetings = [
+        {"id": "m1", "name": "Council", "participants": ids, "issues": ["x"], "rule": ["east"]},
+        {
+            "id": "m2",
+            "name": "Assembly",
+            "participants": ids,
+            "issues": ["x"],
+            "rule": {"kind": "majority", "veto": ["west"]},
+        },
+    ]
+    shown = io.StringIO()
+    console = Console(file=shown, width=80, highlight=False)
+    for block in describe(build(tmp_path, scenario_dict(actors, {"x": 50}, meetings))):
+        console.print(block, soft_wrap=False)
+    text = " ".join(shown.getvalue().split())
+    assert "agreement needs: East" in text
+    assert "agreement needs: a majority of the participants, and West (veto)" in text

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.scenario.params import Dist, Value
-from sim.scenario.schema import Actor, Issue, Scenario
+from sim.scenario.schema import Actor, Issue, Rule, Scenario
 
 _INDENT = 2
 
@@ -72,6 +72,9 @@ def _actors(sc: Scenario) -> list[RenderableType]:
             fmt(a.dialogue),
             Text(a.bloc or ""),
         )
+    holding = _numbers("actor", "aspiration", "time pressure")
+    for a in sc.actors:
+        holding.add_row(Text(a.name), fmt(a.aspiration), fmt(a.time_pressure))
     force = _numbers("actor", "p_win", "cost of war", "signal")
     for a in sc.actors:
         mo = a.military_option
@@ -87,6 +90,9 @@ def _actors(sc: Scenario) -> list[RenderableType]:
     parts: list[RenderableType] = [
         _heading("Actors"),
         table,
+        Text(),
+        _heading("Holding out: the gain it first insists on, the loss if the agenda runs out"),
+        holding,
         Text(),
         _heading("Force: p_win and cost for an actor with a military option, else its cost of war"),
         force,
@@ -150,13 +156,31 @@ def _agenda(sc: Scenario) -> list[RenderableType]:
         if m.issues:
             lines.append(f"issues: {', '.join(issues[i] for i in m.issues)}")
         if m.rule != "all":
-            lines.append(f"agreement needs: {', '.join(names[p] for p in m.rule)}")
+            lines.append(f"agreement needs: {_rule_words(m.rule, names)}")
         rows.append((f"{n}.", Text("\n".join(lines))))
     if sc.settings.continuation:
         c = sc.settings.continuation
         meeting = next((m.name for m in sc.meetings if m.id == c.meeting), c.meeting)
         rows.append(("then", Text(f"{c.rounds} continuation rounds of {meeting}")))
     return [_heading("Agenda (played in this order)"), _indent(_paragraphs(rows))]
+
+
+def _rule_words(rule: list[str] | Rule, names: dict[str, str]) -> str:
+    if isinstance(rule, list):
+        return ", ".join(names[p] for p in rule)
+    who = ", ".join(names[p] for p in rule.voters) if rule.voters else "the participants"
+    if rule.kind == "unanimity":
+        words = f"every one of {who}"
+    elif rule.kind == "majority":
+        words = f"a majority of {who}"
+    else:
+        weighted = " by weight" if rule.weights else ""
+        words = f"{rule.threshold:.0%} of {who}{weighted}"
+    if rule.min_members:
+        words += f", at least {rule.min_members} of them"
+    if rule.veto:
+        words += f", and {', '.join(names[p] for p in rule.veto)} (veto)"
+    return words
 
 
 def _indent(renderable: RenderableType) -> Padding:
