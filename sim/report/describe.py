@@ -148,7 +148,9 @@ def _agenda(sc: Scenario) -> list[RenderableType]:
     for n, m in enumerate(sc.meetings, 1):
         when = f" ({m.date})" if m.date else ""
         rounds = f"{m.rounds} round{'s' if m.rounds != 1 else ''}"
-        chair = "rotating" if m.chair == "rotate" else names.get(m.chair, m.chair)
+        chair = {"rotate": "rotating", "random": "drawn at random each round"}.get(
+            m.chair, names.get(m.chair, m.chair)
+        )
         lines = [
             f"{m.name}{when}: {m.kind}, {rounds}",
             f"at the table: {', '.join(names[p] for p in m.participants)}; chair: {chair}",
