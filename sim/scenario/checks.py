@@ -115,7 +115,7 @@ def _agenda(sc: Scenario) -> Iterator[Finding]:
             elif pid in seen:
                 yield (*where, "participants", j), "listed twice", repr(pid)
             seen.add(pid)
-        if meeting.chair != "rotate" and meeting.chair not in seen:
+        if meeting.chair not in ("rotate", "random") and meeting.chair not in seen:
             yield (*where, "chair"), "must be one of the participants", repr(meeting.chair)
         tabled: set[str] = set()
         for j, iid in enumerate(meeting.issues):

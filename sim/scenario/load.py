@@ -89,6 +89,9 @@ def _locate(data: LocatedDict, loc: tuple[Any, ...]) -> tuple[Location, tuple[An
     node: Any = data
     where, path = data.loc, ()
     for part in loc:
+        tag = isinstance(part, str) and ("[" in part or part[:1].isupper()) and part != "[key]"
+        if tag and not (isinstance(node, LocatedDict) and part in node):
+            continue  # a union member's tag (a type name), not a place in the data
         if part == "[key]":  # pydantic's marker for a bad mapping key: the key is the value
             return where, path, path[-1] if path else node
         if isinstance(node, LocatedDict) and isinstance(part, str):
