@@ -21,6 +21,7 @@ import numpy as np
 SPAN = 100.0  # negsim's issue scale
 Q_STATUS_QUO = 0.5  # BDM (1994): no reason to think the status quo more or less likely to hold
 
+_CACHE_ELEMENTS = 1 << 15  # doubles per working buffer of the vote sums (256 kB)
 CLOSE = 1e-9  # positions nearer than this share of the scale count as one (float noise)
 
 NO_OFFER, CONFLICT, COMPROMISE, CAPITULATION = 0, 1, 2, 3
@@ -60,12 +61,17 @@ def forecast(c: np.ndarray, s: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, n
 
 
 # ---- utilities (eq. 1-2) --------------------------------------------------------------------
-def _bend(z: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """BDM's risk-bent utility ``2 - 4 z^r`` of a lottery term z in [0, 1] (eq. 2)."""
+def _bend(z: np.ndarray, r: np.ndarray | None) -> np.ndarray:
+    """BDM's risk-bent utility ``2 - 4 z^r`` of a lottery term z in [0, 1] (eq. 2); ``r=None``
+    is risk neutral (r = 1) without the cost of a power."""
+    if r is None:
+        return 2.0 - 4.0 * z
     return 2.0 - 4.0 * np.clip(z, 0.0, 1.0) ** r
 
 
-def voter_utility(x_k: np.ndarray, y: np.ndarray, r_k: np.ndarray, span: float = SPAN):
+def voter_utility(
+    x_k: np.ndarray, y: np.ndarray, r_k: np.ndarray | None = None, span: float = SPAN
+) -> np.ndarray:
     """Utility to an actor at ``x_k`` (risk exponent ``r_k``) of position y being adopted:
     ``2 - 4 (0.5 + 0.5 |y - x_k| / span)^r_k`` (eq. 1), 0 at its own position when r = 1."""
     return _bend(0.5 + 0.5 * np.abs(y - x_k) / span, r_k)
@@ -75,7 +81,7 @@ def payoffs(
     x_a: np.ndarray,
     x_b: np.ndarray,
     mu: np.ndarray,
-    r: np.ndarray,
+    r: np.ndarray | None = None,
     span: float = SPAN,
 ) -> dict[str, np.ndarray]:
     """The five payoffs of a challenge by a (at ``x_a``) to b (at ``x_b``), with risk exponent r
@@ -83,13 +89,13 @@ def payoffs(
     changing for the better or the worse (the move is measured by the average of a's distance
     to the median voter ``mu`` and to b)."""
     d = np.abs(x_a - x_b) / span
-    m = np.abs(x_a - mu) / span
+    h = 0.25 * (np.abs(x_a - mu) / span + d)
     return {
         "success": _bend(0.5 - 0.5 * d, r),
         "failure": _bend(0.5 + 0.5 * d, r),
-        "better": _bend(0.5 - 0.25 * (m + d), r),
-        "worse": _bend(0.5 + 0.25 * (m + d), r),
-        "status_quo": _bend(np.full_like(d, 0.5), r),
+        "better": _bend(0.5 - h, r),
+        "worse": _bend(0.5 + h, r),
+        "status_quo": _bend(np.asarray(0.5), r),
     }
 
 
@@ -100,8 +106,8 @@ def vote(
     """Votes ``[..., K, I, J]``: actor k's vote for position i against j,
     ``v_k(i, j) = c_k s_k (u_k(x_i) - u_k(x_j))`` (eq. 3). For inspection and tests; the round
     sums votes without this N^3 array (``success_probability``)."""
-    r = np.ones_like(x) if r is None else r
-    u = voter_utility(x[..., :, None], x[..., None, :], r[..., :, None], span)  # [..., K, I]
+    rk = None if r is None else r[..., :, None]
+    u = voter_utility(x[..., :, None], x[..., None, :], rk, span)  # [..., K, I]
     w = (c * s)[..., :, None, None]
     return w * (u[..., :, :, None] - u[..., :, None, :])
 
@@ -112,18 +118,30 @@ def success_probability(
     """``P_ij`` ``[..., N, N]``: the chance i's position prevails over j's, the votes for i over
     all votes cast on the pair, ``sum_k max(v_k(i,j), 0) / sum_k |v_k(i,j)|`` (eq. 4), so
     ``P_ij + P_ji = 1``; 1/2 where nobody's vote separates them (same position, or no weight).
-    Summed one voter at a time: [batch, N, N] memory, not N^3."""
-    r = np.ones_like(x) if r is None else r
-    u = voter_utility(x[..., :, None], x[..., None, :], r[..., :, None], span)  # [..., K, I]
-    w = c * s
-    shape = (*x.shape, x.shape[-1])
-    pro = np.zeros(shape)
-    cast = np.zeros(shape)
-    for k in range(x.shape[-1]):
-        v = w[..., k, None, None] * (u[..., k, :, None] - u[..., k, None, :])
-        pro += np.maximum(v, 0.0)
-        cast += np.abs(v)
-    return np.where(cast > 0, pro / np.where(cast > 0, cast, 1.0), 0.5)
+
+    Summed one voter at a time in place ([batch, N, N] memory, not N^3); the votes cast follow
+    from the votes for, ``|v| = 2 max(v, 0) - v``, and ``sum_k v_k(i, j) = W_i - W_j``.
+    """
+    rk = None if r is None else r[..., :, None]
+    u = voter_utility(x[..., :, None], x[..., None, :], rk, span)  # [..., K, I]
+    n = x.shape[-1]
+    wu = ((c * s)[..., :, None] * u).reshape(-1, n, n)  # [rows, K, I]
+    pro = np.empty((wu.shape[0], n, n))
+    step = max(1, _CACHE_ELEMENTS // (n * n))  # rows whose [N, N] buffers stay in cache
+    for lo in range(0, wu.shape[0], step):
+        part = wu[lo : lo + step]
+        acc = np.zeros((part.shape[0], n, n))
+        buf = np.empty_like(acc)
+        for k in range(n):
+            np.subtract(part[:, k, :, None], part[:, k, None, :], out=buf)
+            np.maximum(buf, 0.0, out=buf)
+            acc += buf
+        pro[lo : lo + step] = acc
+    total = wu.sum(axis=-2)  # W_i
+    cast = 2.0 * pro - (total[:, :, None] - total[:, None, :])
+    live = cast > 1e-300
+    p = np.where(live, pro / np.where(live, cast, 1.0), 0.5)
+    return p.reshape(*x.shape, n)
 
 
 # ---- expected utility of a challenge (eq. 5) ------------------------------------------------
@@ -133,7 +151,7 @@ def challenge_eu(
     s_b: np.ndarray,
     p_ab: np.ndarray,
     mu: np.ndarray,
-    r: np.ndarray,
+    r: np.ndarray | None = None,
     q: float = Q_STATUS_QUO,
     span: float = SPAN,
 ) -> np.ndarray:
@@ -148,14 +166,14 @@ def challenge_eu(
     (our reading; docs/model_expected_utility.md, variant V2).
     """
     u = payoffs(x_a, x_b, mu, r, span)
-    gap = np.abs(x_b - mu) - np.abs(x_a - mu)  # > 0: a is the nearer
-    tie = CLOSE * span
-    t = np.where(gap > tie, 1.0, np.where(gap < -tie, 0.0, 0.5))
-    challenge = (
-        s_b * (p_ab * u["success"] + (1.0 - p_ab) * u["failure"]) + (1.0 - s_b) * u["success"]
-    )
-    stay = q * u["status_quo"] + (1.0 - q) * (t * u["better"] + (1.0 - t) * u["worse"])
-    return challenge - stay
+    success = u["success"]
+    value = success - s_b * (1.0 - p_ab) * (success - u["failure"]) - q * u["status_quo"]
+    if q < 1.0:
+        gap = np.abs(x_b - mu) - np.abs(x_a - mu)  # > 0: a is the nearer
+        tie = CLOSE * span
+        t = np.where(gap > tie, 1.0, np.where(gap < -tie, 0.0, 0.5))
+        value = value - (1.0 - q) * (u["worse"] + t * (u["better"] - u["worse"]))
+    return value
 
 
 def _pair_eus(s, x, p, mu, r, q, span) -> tuple[np.ndarray, np.ndarray]:
@@ -163,7 +181,8 @@ def _pair_eus(s, x, p, mu, r, q, span) -> tuple[np.ndarray, np.ndarray]:
     ``E^i(U_ij)`` (i challenges j) and ``E^i(U_ji)`` (j challenges i), ``[..., N, N]``."""
     xi, xj = x[..., :, None], x[..., None, :]
     si, sj = s[..., :, None], s[..., None, :]
-    ri, m = r[..., :, None], mu[..., None, None]
+    ri = None if r is None else r[..., :, None]
+    m = mu[..., None, None]
     eu_ij = challenge_eu(xi, xj, sj, p, m, ri, q, span)
     eu_ji = challenge_eu(xj, xi, si, 1.0 - p, m, ri, q, span)
     return eu_ij, eu_ji
@@ -186,10 +205,9 @@ def risk_exponents(
     ``R_i = (2 D_i - D_max - D_min) / (D_max - D_min)`` in [-1, 1] (0 when all are equal),
     ``r_i = (1 - R_i/3) / (1 + R_i/3)``.
     """
-    one = np.ones_like(x)
     mu = forecast(c, s, x)[0] if mu is None else mu
-    p = success_probability(c, s, x, one, span)
-    eu_ij, _ = _pair_eus(s, x, p, mu, one, q, span)  # risk neutral: perspective is moot
+    p = success_probability(c, s, x, None, span)
+    eu_ij, _ = _pair_eus(s, x, p, mu, None, q, span)  # risk neutral: perspective is moot
     n = x.shape[-1]
     exposure = np.where(np.eye(n, dtype=bool), 0.0, eu_ij).sum(axis=-2)  # sum over challengers
     hi = exposure.max(axis=-1, keepdims=True)
@@ -241,9 +259,10 @@ def analyse(
     c, s, x = (np.asarray(a, dtype=float) for a in (c, s, x))
     c, s, x = np.broadcast_arrays(c, s, x)
     median, mean = forecast(c, s, x)
-    r = risk_exponents(c, s, x, median, q, span) if risk else np.ones_like(x)
+    r = risk_exponents(c, s, x, median, q, span) if risk else None
     p = success_probability(c, s, x, r, span)
     a, b = _pair_eus(s, x, p, median, r, q, span)
+    r = np.ones_like(x) if r is None else r
 
     n = x.shape[-1]
     xi, xj = x[..., :, None], x[..., None, :]
