@@ -1,5 +1,6 @@
-"""The expected_utility mechanism inside the engine: its proposal by hand, the model's theory
-checks (docs/model.md) under it, narration, and every bundled scenario run under it."""
+"""The expected_utility mechanism inside the engine: the checks every mechanism passes
+(inherited from ``MechanismConformance``), its proposal by hand, narration, and every bundled
+scenario run under it."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.model import Talks, simulate
+from sim.model import Talks
 from sim.model.mechanisms import MECHANISMS, ExpectedUtility
 from sim.scenario import load_scenario
 
 from .factory import actor, build, scenario_dict, stance
-from .test_theory import _crisis, _twins
+from .test_mechanisms import MechanismConformance
+from .test_theory import _twins
 
 ROOT = Path(__file__).resolve().parents[1]
 EU = {"mechanism": "expected_utility"}
@@ -30,8 +32,11 @@ def bundled(name: str):
     return sc.model_copy(update={"settings": settings})
 
 
-def test_the_mechanism_is_registered_under_its_schema_name():
-    assert MECHANISMS["expected_utility"] is ExpectedUtility
+class TestExpectedUtility(MechanismConformance):
+    mechanism = "expected_utility"
+
+    def test_the_class_is_the_registered_one(self):
+        assert MECHANISMS[self.mechanism] is ExpectedUtility
 
 
 def test_the_proposal_is_the_median_voter_by_hand(tmp_path):
@@ -59,44 +64,6 @@ def test_the_proposal_is_the_median_voter_by_hand(tmp_path):
     assert barg.record.proposal[0, 0] == pytest.approx(350 / 5.5)
 
 
-def test_complete_information_with_a_bargaining_range_never_ends_in_war(tmp_path):
-    data = with_mechanism(_crisis({"uniform": [0.3, 0.55]}, {"uniform": [0.05, 0.1]}))
-    df = simulate(build(tmp_path, data), 1000, seed=11)
-    assert (df["outcome"] == "armed_conflict").sum() == 0
-    # Contrast: without a bargaining range the same table does go to war.
-    df = simulate(build(tmp_path, with_mechanism(_crisis(0.9, 0.1)), "no_range.yaml"), 300, seed=3)
-    assert (df["outcome"] == "armed_conflict").mean() > 0.5
-
-
-def test_private_information_about_resolve_makes_war_possible(tmp_path):
-    # The contrast that shows the check above could fail under this mechanism too.
-    data = _crisis({"uniform": [0.3, 0.55]}, {"uniform": [0.05, 0.1]}, noise=10, resolve=0.2)
-    df = simulate(build(tmp_path, with_mechanism(data)), 1000, seed=11)
-    assert (df["outcome"] == "armed_conflict").mean() > 0.02
-
-
-def test_red_lines_hold_and_positions_stay_inside_their_own():
-    talks = Talks(bundled("nato_russia_2022.yaml"), seed=2, runs=300)
-    crossings = settled = 0
-    while not talks.done:
-        talks.step()
-        rec = talks.record
-        for a in talks.actor_list:
-            assert (a.position >= np.maximum(a.at_least, 0) - 1e-9).all()
-            assert (a.position <= np.minimum(a.at_most, 100) + 1e-9).all()
-        if rec.proposal is None:
-            continue
-        for i in rec.plan.decision.needed:
-            a = talks.actor_list[i]
-            v = rec.proposal
-            crossings += int(
-                (rec.settled_now & ((v < a.at_least - 1e-9) | (v > a.at_most + 1e-9))).sum()
-            )
-        settled += int(rec.settled_now.sum())
-    assert settled > 100  # agreements happened, so the check had something to check
-    assert crossings == 0
-
-
 def test_identical_actors_are_treated_identically(tmp_path):
     talks = Talks(build(tmp_path, _twins(**EU)), seed=9, runs=200)
     moved = False
@@ -108,16 +75,6 @@ def test_identical_actors_are_treated_identically(tmp_path):
     assert moved  # the challenges did move them, identically
     u = talks.final_utilities()
     np.testing.assert_array_equal(u[:, 0], u[:, 1])
-
-
-def test_run_k_is_the_same_whatever_the_batch():
-    sc = bundled("cuban_missile_crisis_1962.yaml")
-    whole = simulate(sc, 40, seed=7)
-    part = Talks(sc, 7, np.arange(30, 40))
-    part.play()
-    again = part.outcomes_frame().reset_index(drop=True)
-    expected = whole.iloc[30:40].reset_index(drop=True)
-    assert again.equals(expected)
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ class ExpectedUtility(Bargaining):
         return np.where(open_, offer, talks.values)
 
     # ---- after the decision --------------------------------------------------------------
-    def update(self, plan, proposer, parts, proposal, responses, still_open) -> None:
+    def update(self, plan, proposers, parts, proposal, responses, still_open) -> None:
         """Refusals reveal information; then one round of challenges on the open issues."""
         talks = self.talks
         refused = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
