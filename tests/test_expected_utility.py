@@ -13,7 +13,7 @@ from sim.model import expected_utility as eu
 
 ROOT = Path(__file__).resolve().parents[1]
 CAR = ROOT / "data" / "bdm1994" / "ec_car_emissions.csv"
-DOC = ROOT / "docs" / "model_expected_utility.md"
+DOC = ROOT / "docs" / "model.md"
 
 
 def car_case() -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -4,7 +4,7 @@ One issue per batch row: every array has leading batch axes (runs x issues flatt
 axis over the N actors; pairwise quantities are ``[..., N, N]`` indexed ``[i, j]``. Pure numpy,
 no randomness: the model is deterministic given its inputs (noise, where wanted, comes from the
 engine's perception errors). Each function names the equation of
-``docs/model_expected_utility.md`` it computes; the variants chosen where the paper is ambiguous
+docs/model.md (section 10.1) it computes; the variants chosen where the paper is ambiguous
 are listed there and in ``Round``.
 
 Inputs: capability ``c >= 0``, salience ``s`` on 0-1, position ``x`` on a scale of width
@@ -163,7 +163,7 @@ def challenge_eu(
     does not resist a gets its way. Not challenging leaves the status quo (probability Q) or
     lets it drift, for the better with probability T: T = 1 when a is nearer the median voter
     than b (b drifting to the median drifts toward a), 0 when farther, 1/2 when as near
-    (our reading; docs/model_expected_utility.md, variant V2).
+    (our reading; docs/model.md 10.1, variant V2).
     """
     u = payoffs(x_a, x_b, mu, r, span)
     success = u["success"]
