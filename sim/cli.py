@@ -39,11 +39,33 @@ class BadInput(Exception):
         super().__init__("\n".join(lines))
 
 
-def _load(path: Path):
-    from sim.scenario import ScenarioError, load_scenario
+Sets = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a field: PATH=VALUE, e.g. actors.ACTOR.military_option.cost=0.5 or "
+        "settings.belief_noise={normal: [5, 1]}; repeatable.",
+        metavar="PATH=VALUE",
+        show_default=False,
+    ),
+]
+
+
+def _overrides(sets: list[str] | None) -> dict:
+    from sim.scenario import ScenarioError
+    from sim.scenario.overrides import parse_assignments
 
     try:
-        return load_scenario(path)
+        return parse_assignments(sets or [])
+    except ScenarioError as exc:
+        raise BadInput(*(str(p) for p in exc.problems)) from None
+
+
+def _load(path: Path, overrides: dict | None = None):
+    from sim.scenario import ScenarioError, load_scenario, with_overrides
+
+    try:
+        return with_overrides(load_scenario(path), overrides or {})
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
 
@@ -78,11 +100,12 @@ def narrate(
     scenario: ScenarioArg,
     seed: Annotated[int, typer.Option(help="Master seed of the experiment.", min=0)] = DEFAULT_SEED,
     run: Annotated[int, typer.Option(help="Which run of that experiment to tell.", min=0)] = 0,
+    sets: Sets = None,
 ) -> None:
     """Tell one run round by round in plain words (run k of `negsim run --seed S`)."""
     from sim.report.narrate import narrate as tell
 
-    sys.stdout.write(tell(_load(scenario), seed, run))
+    sys.stdout.write(tell(_load(scenario, _overrides(sets)), seed, run))
 
 
 @app.command()
@@ -94,11 +117,11 @@ def schema() -> None:
 
 
 @app.command()
-def describe(scenario: ScenarioArg) -> None:
+def describe(scenario: ScenarioArg, sets: Sets = None) -> None:
     """Show a scenario's actors, their stances on each issue with sources, and the agenda."""
     from sim.report.describe import describe as tables
 
-    for table in tables(_load(scenario)):
+    for table in tables(_load(scenario, _overrides(sets))):
         term.print(table)
         term.print()
 
@@ -161,13 +184,20 @@ def run(
     trajectories: Annotated[
         bool, typer.Option("--trajectories", help="Also write every run's rounds (rounds.parquet).")
     ] = False,
+    sets: Sets = None,
+    parquet: Annotated[
+        bool,
+        typer.Option("--parquet", help="Write the per-run inputs as inputs.parquet, not .csv."),
+    ] = False,
 ) -> None:
     """Run a Monte Carlo experiment: outcome shares with intervals, charts and a report."""
     from sim.jobs import run_job
     from sim.results import ResultsError
     from sim.scenario import ScenarioError
 
-    loaded = _load(scenario)  # bad input is reported before anything is announced or written
+    overrides = _overrides(sets)
+    # Bad input is reported before anything is announced or written.
+    loaded = _load(scenario, overrides)
     err.print(f"negsim: {runs:,} runs of {scenario} with seed {seed}", markup=False)
     try:
         with _progress() as bar:
@@ -182,6 +212,8 @@ def run(
                 trajectories=trajectories,
                 progress=lambda n: bar.advance(task, n),
                 scenario=loaded,
+                overrides=overrides,
+                inputs_format="parquet" if parquet else "csv",
             )
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
@@ -209,8 +241,11 @@ def compare(
     workers: Workers = None,
     out: Out = None,
     force: Force = False,
+    sets: Sets = None,
 ) -> None:
-    """Compare scenarios: shared-axis charts and each outcome's difference from the first."""
+    """Compare scenarios: shared-axis charts and each outcome's difference from the first.
+
+    --set applies to every scenario file compared."""
     from rich.table import Table
 
     from sim.jobs import compare_job
@@ -219,8 +254,20 @@ def compare(
 
     if len(items) < 2:
         raise BadInput("compare: give at least two scenario files or results folders")
+    overrides = _overrides(sets)
+    for item in items:  # bad files and overrides are reported before anything is run
+        if not item.is_dir():
+            _load(item, overrides)
     try:
-        result = compare_job(items, runs=runs, seed=seed, workers=workers, out=out, force=force)
+        result = compare_job(
+            items,
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            out=out,
+            force=force,
+            overrides=overrides,
+        )
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
     except ResultsError as exc:
@@ -247,12 +294,8 @@ def compare(
             "yes" if row.significant else "no",
         )
     term.print(table)
-    paired = bool(diff["paired"].all())
-    term.print(
-        "runs paired by index (common random numbers)"
-        if paired
-        else "samples treated as independent (different seeds or runs)"
-    )
+    for note in result.pairing.values():
+        term.print(note)
     term.print(f"results: {result.path}")
     term.print(f"report:  {result.path / 'report.html'}")
 

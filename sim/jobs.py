@@ -10,7 +10,7 @@ import datetime as dt
 import importlib.metadata
 import platform
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,14 +19,16 @@ import pandas as pd
 
 from sim.analysis import (
     outcome_differences,
+    pairing_note,
     positions_summary,
     rounds_summary,
+    shared_draws,
     shares_table,
     summarize,
 )
 from sim.experiment import run_experiment
 from sim.experiment.runner import ChunkResult, default_workers
-from sim.results import Results, ResultsFolder, default_target, load_results, sha256
+from sim.results import Results, ResultsError, ResultsFolder, default_target, load_results, sha256
 from sim.results.store import (
     MANIFEST_JSON,
     OUTCOMES_CSV,
@@ -36,7 +38,11 @@ from sim.results.store import (
     TRAJECTORIES,
 )
 from sim.results.trajectories import TrajectoryWriter
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, load_scenario, with_overrides
+from sim.scenario.overrides import manifest_entry
+
+# How run k's random numbers are made (recorded in every manifest; see sim/scenario/rng.py).
+DRAWS = "keyed-splitmix64/1: u = F(seed, run, scenario path, index), counter-based"
 
 CHART_FILES = {
     "outcomes": "Outcome distribution: share of runs ending each way, with 95% intervals",
@@ -119,12 +125,17 @@ def run_job(
     progress: Callable[[int], None] | None = None,
     charts: bool = True,
     scenario: Scenario | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    inputs_format: str = "csv",
 ) -> RunOutput:
     """Run one experiment and write its whole results folder (docs/results.md).
 
-    ``scenario`` is the file already loaded, when the caller has it.
+    ``overrides`` (path -> value, as ``--set``) are applied to the file and recorded in the
+    manifest; ``scenario`` is the file already loaded with them applied, when the caller has it.
     """
-    scenario = scenario if scenario is not None else load_scenario(scenario_path)
+    overrides = dict(overrides or {})
+    if scenario is None:
+        scenario = with_overrides(load_scenario(scenario_path), overrides)
     started = dt.datetime.now(dt.UTC)
     target = out if out is not None else default_target(results_root, scenario.id, started)
     workers = default_workers(runs) if workers is None else workers
@@ -148,6 +159,7 @@ def run_job(
         rounds = rounds_summary(exp)
         positions = positions_summary(exp)
         folder.write_csv(OUTCOMES_CSV, exp.outcomes)
+        inputs_file = folder.write_inputs(exp.inputs, inputs_format)
         folder.write_json(SUMMARY_JSON, summary)
         folder.write_csv(ROUNDS_CSV, rounds)
         folder.write_csv(POSITIONS_CSV, positions)
@@ -156,8 +168,11 @@ def run_job(
             "scenario_file": str(scenario_path),
             "scenario_sha256": sha256(Path(scenario_path)),
             "scenario": spec,
+            "overrides": manifest_entry(overrides),
             "seed": seed,
             "runs": runs,
+            "draws": DRAWS,
+            "inputs": inputs_file,
             "workers": workers,
             "command_line": sys.argv,
             "versions": versions(),
@@ -191,14 +206,36 @@ class CompareOutput:
     path: Path
     differences: pd.DataFrame
     summaries: dict[str, dict[str, Any]]
+    pairing: dict[str, str]  # per scenario after the first: how its runs pair with the baseline's
 
 
-def _as_results(item: Path, runs: int, seed: int, workers: int | None, tmp: Path) -> Results:
+def _as_results(
+    item: Path,
+    runs: int,
+    seed: int,
+    workers: int | None,
+    tmp: Path,
+    overrides: Mapping[str, Any],
+) -> Results:
     """A results folder as given, or a scenario file run now into ``tmp``."""
     if item.is_dir():
+        if overrides:
+            raise ResultsError(
+                f"{item}: --set applies to scenario files; a results folder is read as it was run"
+            )
         return load_results(item)
-    out = run_job(item, runs=runs, seed=seed, workers=workers, out=tmp, charts=False)
+    out = run_job(
+        item, runs=runs, seed=seed, workers=workers, out=tmp, charts=False, overrides=overrides
+    )
     return load_results(out.path)
+
+
+def _scenario_of(res: Results) -> Scenario | None:
+    """The scenario a results folder ran (from its manifest), or None if it cannot be read."""
+    try:
+        return Scenario.model_validate(res.manifest["scenario"])
+    except Exception:  # an older or hand-edited manifest: the comparison says it does not know
+        return None
 
 
 def compare_job(
@@ -210,9 +247,13 @@ def compare_job(
     out: Path | None = None,
     force: bool = False,
     results_root: Path = Path("results"),
+    overrides: Mapping[str, Any] | None = None,
 ) -> CompareOutput:
     """Put two or more scenarios (files run with common random numbers, or results folders)
-    side by side: the same charts on shared axes and the differences from the first."""
+    side by side: the same charts on shared axes and the differences from the first.
+
+    ``overrides`` (as ``--set``) are applied to every scenario file compared."""
+    overrides = dict(overrides or {})
     from sim import plots
     from sim.report.html import render_report
     from sim.report.tables import outcome_summary_table
@@ -223,7 +264,7 @@ def compare_job(
     with ResultsFolder(out, force) as folder:
         loaded: dict[str, Results] = {}
         for i, item in enumerate(items):
-            res = _as_results(Path(item), runs, seed, workers, folder.path / f"runs/{i}")
+            res = _as_results(Path(item), runs, seed, workers, folder.path / f"runs/{i}", overrides)
             name = res.summary.get("scenario", Path(item).stem)
             if name in loaded:
                 name = f"{name} ({i + 1})"
@@ -233,6 +274,16 @@ def compare_job(
         tables = {n: r.outcomes for n, r in loaded.items()}
         seeds = {n: r.summary["seed"] for n, r in loaded.items()}
         diff = outcome_differences(baseline, tables, seeds)
+        base_scenario = _scenario_of(loaded[baseline])
+        notes = {
+            n: pairing_note(
+                baseline,
+                n,
+                bool(diff.loc[diff["scenario"] == n, "paired"].all()),
+                shared_draws(base_scenario, _scenario_of(loaded[n])),
+            )
+            for n in names[1:]
+        }
         summaries = {n: r.summary for n, r in loaded.items()}
         folder.write_csv("differences.csv", diff)
         folder.write_json("summaries.json", summaries)
@@ -254,15 +305,17 @@ def compare_job(
         }
         manifest = {
             "inputs": [str(i) for i in items],
+            "overrides": manifest_entry(overrides),
             "runs": runs,
             "seed": seed,
+            "draws": DRAWS,
+            "pairing": notes,
             "command_line": sys.argv,
             "versions": versions(),
             "started": started.isoformat(timespec="seconds"),
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         folder.write_json(MANIFEST_JSON, manifest)
-        paired = bool(diff["paired"].all())
         shown = pd.DataFrame(
             {
                 "scenario": diff["scenario"],
@@ -291,13 +344,7 @@ def compare_job(
                 for n, r in loaded.items()
             ]
         )
-        pairing = (
-            "Runs are paired by index (common random numbers: same seed, same runs), so each "
-            "difference is measured run against run and its interval is narrow."
-            if paired
-            else "Different seeds or run counts: the samples are compared as independent "
-            "(Newcombe's interval)."
-        )
+        pairing = " ".join(notes.values())
         captions["issue_values"] += (
             f"; actors' ideal points and the status quo marked are {baseline}'s"
         )
@@ -314,4 +361,4 @@ def compare_job(
         )
         folder.write_text("report.html", page)
         path = folder.commit()
-    return CompareOutput(path=path, differences=diff, summaries=summaries)
+    return CompareOutput(path=path, differences=diff, summaries=summaries, pairing=notes)

@@ -1,6 +1,6 @@
 """Analysis of results tables: outcome shares and intervals, comparisons."""
 
-from .compare import outcome_differences
+from .compare import outcome_differences, pairing_note, shared_draws
 from .intervals import newcombe, paired_difference, wilson
 from .summary import positions_summary, rounds_summary, shares_table, summarize
 
@@ -8,8 +8,10 @@ __all__ = [
     "newcombe",
     "outcome_differences",
     "paired_difference",
+    "pairing_note",
     "positions_summary",
     "rounds_summary",
+    "shared_draws",
     "shares_table",
     "summarize",
     "wilson",

@@ -33,6 +33,7 @@ class ChunkResult:
     outcomes: pd.DataFrame
     stats: RoundStats
     trajectories: pd.DataFrame | None
+    inputs: pd.DataFrame  # run, then each sampled parameter by scenario path
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Experiment:
     outcomes: pd.DataFrame
     stats: RoundStats
     meetings: list[str]  # meeting id of each round
+    inputs: pd.DataFrame  # one row per run: what each sampled parameter drew
 
 
 def default_workers(runs: int) -> int:
@@ -64,7 +66,8 @@ def play_chunk(
     traj = pd.concat(frames, ignore_index=True) if trajectories and frames else None
     if traj is not None:
         traj = traj.sort_values(["run", "round"], kind="stable", ignore_index=True)
-    result = ChunkResult(start, talks.outcomes_frame(), collector.stats, traj)
+    inputs = pd.DataFrame({"run": talks.runs, **talks.draws.inputs})
+    result = ChunkResult(start, talks.outcomes_frame(), collector.stats, traj, inputs)
     collector.talks = None
     talks.release()
     return result
@@ -120,11 +123,14 @@ def run_experiment(
     schedule = build_schedule(scenario)
     stats = RoundStats.empty(len(schedule), len(scenario.actors), len(scenario.issues))
     tables: list[pd.DataFrame] = []
+    inputs: list[pd.DataFrame] = []
     for result in iter_chunks(scenario, runs, seed, workers, chunk, trajectories):
         stats += result.stats
         tables.append(result.outcomes)
+        inputs.append(result.inputs)
         if on_chunk is not None:
             on_chunk(result)
     outcomes = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    drawn = pd.concat(inputs, ignore_index=True) if len(inputs) > 1 else inputs[0]
     meetings = [scenario.meetings[p.meeting].id for p in schedule]
-    return Experiment(scenario, seed, runs, outcomes, stats, meetings)
+    return Experiment(scenario, seed, runs, outcomes, stats, meetings, drawn)

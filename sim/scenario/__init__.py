@@ -2,6 +2,7 @@
 
 from .errors import Location, Problem, ScenarioError
 from .load import load_scenario
+from .overrides import with_overrides
 from .schema import Scenario
 
-__all__ = ["Location", "Problem", "Scenario", "ScenarioError", "load_scenario"]
+__all__ = ["Location", "Problem", "Scenario", "ScenarioError", "load_scenario", "with_overrides"]

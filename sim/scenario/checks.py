@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from .levers import lever_findings
 from .params import Bounds, central
 from .schema import Scenario
 
@@ -24,6 +25,7 @@ def cross_check(sc: Scenario) -> list[Finding]:
         *_stances(sc),
         *_agenda(sc),
         *_reachable(sc),
+        *lever_findings(sc),
     ]
 
 
