@@ -16,6 +16,7 @@ from typing import Any
 
 _API = {
     "load_scenario": "sim.scenario",
+    "scenario_from_dict": "sim.scenario",
     "Scenario": "sim.scenario",
     "with_overrides": "sim.scenario",
     "ScenarioError": "sim.scenario",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,16 +23,7 @@ from .params import Dist
 from .paths import PathError, Target, id_path, plain, resolve
 from .schema import Scenario
 
-
-@dataclass(frozen=True, order=True)
-class OptionLocation(Location):
-    """Where an override came from: the command-line option (there is no file line to show)."""
-
-    def __str__(self) -> str:
-        return self.file
-
-
-SET = OptionLocation("--set")
+SET = Location("--set", 0, 0)  # line 0: no file line, the option and the path say where
 
 
 def _problem(path: str, message: str, got: Any = None) -> Problem:

@@ -134,6 +134,8 @@ def resolve(data: dict[str, Any], path: str) -> Target:
         if _is_model(annotation):
             if child is None:
                 raise PathError(f"{path}: {here} is not in this scenario (add it to the file)")
+            if not isinstance(child, dict):  # a union written in its short form, e.g. rule: all
+                raise PathError(f"{path}: {here} is {child!r} here, not a section; set {here}")
             cls, node, data_path, i = annotation, child, (*data_path, part), i + 1
             continue
         origin = typing.get_origin(annotation)

@@ -25,6 +25,10 @@ from .paths import numeric_fields
 from .rng import uniforms
 from .schema import Actor, Issue, MilitaryOption, RedLine, Scenario, Settings, Stance, Tension
 
+# The actor's own numeric fields (the model gives each agent one attribute per name), read from
+# the schema: a field added to Actor is drawn and handed to the agents without a change here.
+ACTOR_FIELDS = tuple(numeric_fields(Actor))
+
 
 def schedule_length(sc: Scenario) -> int:
     """The most rounds a run can last: every meeting's rounds plus any continuation."""
