@@ -159,7 +159,9 @@ def _shares_table(summary: dict, title: str):
 
 
 Runs = Annotated[int, typer.Option("--runs", "-n", help="Number of runs.", min=1, max=10_000_000)]
-Seed = Annotated[int, typer.Option(help="Master seed (run k uses stream k of it).", min=0)]
+Seed = Annotated[
+    int, typer.Option(help="Master seed (run k draws from it, k and what each draw is for).", min=0)
+]
 Workers = Annotated[
     int | None,
     typer.Option(help="Worker processes [default: 1 below 20,000 runs, else all cores].", min=1),

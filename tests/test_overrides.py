@@ -182,18 +182,23 @@ def test_cli_set_bad_input_exits_2_and_writes_nothing(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_cli_set_is_applied_and_recorded(tmp_path):
-    out = tmp_path / "r"
-    proc = negsim(
-        "run", BASELINE, "--runs", "30", "--out", out, "--parquet",
-        "--set", "settings.belief_noise={uniform: [1, 2]}", "--set", f"{COST}=0.9",
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
+def test_set_overrides_are_applied_and_recorded(tmp_path):
+    overrides = {"settings.belief_noise": {"uniform": [1, 2]}, COST: 0.9}
+    out = run_job(
+        BASELINE,
+        runs=30,
+        seed=20220107,
+        out=tmp_path / "r",
+        charts=False,
+        overrides=overrides,
+        inputs_format="parquet",
+    ).path
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["overrides"] == {"settings.belief_noise": {"uniform": [1, 2]}, COST: 0.9}
+    assert manifest["overrides"] == overrides
     assert manifest["scenario"]["settings"]["belief_noise"] == {"uniform": [1.0, 2.0]}
     inputs = pd.read_parquet(out / "inputs.parquet")
     assert not (out / "inputs.csv").exists()
+    assert load_results(out).inputs.equals(inputs)
     assert inputs["settings.belief_noise"].between(1, 2).all()
     # The overrides only move their own quantities: every other input is the plain run's draw.
     base = draw(baseline(), 20220107, np.arange(30)).inputs
@@ -201,6 +206,30 @@ def test_cli_set_is_applied_and_recorded(tmp_path):
     for path, values in base.items():
         if path not in (COST, "settings.belief_noise"):
             assert inputs[path].tolist() == values.tolist(), path
+
+
+def test_cli_run_passes_set_and_parquet_to_the_job(monkeypatch, tmp_path):
+    """The command's wiring, without running an experiment (the job is replaced)."""
+    from typer.testing import CliRunner
+
+    import sim.jobs
+    from sim.cli import app
+
+    seen = {}
+
+    def fake_run_job(path, **kwargs):
+        seen.update(kwargs)
+        raise sim.jobs.ResultsError("stop here")
+
+    monkeypatch.setattr(sim.jobs, "run_job", fake_run_job)
+    args = ["run", str(BASELINE), "--set", f"{COST}=0.9", "--set", "settings.belief_noise=3"]
+    result = CliRunner().invoke(app, [*args, "--parquet", "--out", str(tmp_path / "x")])
+    assert "stop here" in str(result.exception)
+    assert seen["overrides"] == {COST: 0.9, "settings.belief_noise": 3}
+    assert seen["inputs_format"] == "parquet"
+    russia = next(a for a in seen["scenario"].actors if a.id == "russia")
+    assert russia.military_option.cost == 0.9
+    assert seen["scenario"].settings.belief_noise == 3
 
 
 def test_pairing_is_stated_honestly():
@@ -224,3 +253,28 @@ def test_pairing_is_stated_honestly():
     assert not apart["identical"]
     assert apart["kinds"]["perception errors"]["shared"] == 0
     assert "0 shared" in pairing_note("a", "b", True, apart)
+
+
+def test_inputs_are_the_same_for_any_chunk_size():
+    from sim.experiment import run_experiment
+
+    whole = run_experiment(baseline(), 60, 4, workers=1)
+    chunked = run_experiment(baseline(), 60, 4, workers=1, chunk=7)
+    assert whole.inputs.to_csv(index=False) == chunked.inputs.to_csv(index=False)
+    assert list(whole.inputs["run"]) == list(range(60))
+
+
+def test_compare_refuses_set_on_a_results_folder_before_running(tmp_path):
+    from sim.jobs import compare_job
+    from sim.results import ResultsError
+
+    folder = run_job(BASELINE, runs=5, seed=1, out=tmp_path / "r", charts=False).path
+    with pytest.raises(ResultsError, match="--set applies to scenario files"):
+        compare_job([folder, BASELINE], runs=5, seed=1, out=tmp_path / "c", overrides={COST: 0.3})
+    assert not (tmp_path / "c").exists()
+
+
+def test_narrate_applies_set():
+    proc = negsim("narrate", BASELINE, "--seed", "7", "--set", "settings.tension.initial=0.9")
+    assert proc.returncode == 0, proc.stderr
+    assert "Tension before the talks: 0.90" in proc.stdout
