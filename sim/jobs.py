@@ -344,7 +344,9 @@ def compare_job(
                 for n, r in loaded.items()
             ]
         )
-        pairing = " ".join(notes.values())
+        pairing = pd.DataFrame(
+            {"scenario": list(notes), "how its runs pair with the baseline's": list(notes.values())}
+        )
         captions["issue_values"] += (
             f"; actors' ideal points and the status quo marked are {baseline}'s"
         )
@@ -356,7 +358,8 @@ def compare_job(
             manifest=manifest,
             extra_tables={
                 "Scenarios compared": scenarios,
-                f"Differences from {baseline}. {pairing}": shown,
+                f"Differences from {baseline}": shown,
+                "How the runs are paired (common random numbers)": pairing,
             },
         )
         folder.write_text("report.html", page)
