@@ -278,3 +278,13 @@ def test_narrate_applies_set():
     proc = negsim("narrate", BASELINE, "--seed", "7", "--set", "settings.tension.initial=0.9")
     assert proc.returncode == 0, proc.stderr
     assert "Tension before the talks: 0.90" in proc.stdout
+
+
+def test_a_union_field_is_set_whole_or_field_by_field():
+    rule = "meetings.us_russia_talks.rule"
+    majority = sim.with_overrides(baseline(), {rule: {"kind": "majority"}})
+    talks = next(m for m in majority.meetings if m.id == "us_russia_talks")
+    assert talks.rule.kind == "majority"
+    back = sim.with_overrides(majority, {f"{rule}.kind": "unanimity"})
+    assert next(m for m in back.meetings if m.id == "us_russia_talks").rule.kind == "unanimity"
+    assert f"set {rule}" in problem({f"{rule}.kind": "majority"})  # rule: all has no fields

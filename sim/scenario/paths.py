@@ -51,6 +51,32 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
+def _options(annotation: Any) -> list[Any]:
+    """The alternatives of a union (Annotated and None stripped); one item for a plain type."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [o for a in typing.get_args(annotation) if a is not type(None) for o in _options(a)]
+    return [annotation]
+
+
+def is_section(annotation: Any) -> bool:
+    """A field that holds other fields (set them one by one), not a value set whole.
+
+    A union that also allows a plain value (``rule: all``, ``rule: [a, b]`` or a mapping) is a
+    value: it may be set whole, and its mapping's fields may be set one by one.
+    """
+    options = _options(annotation)
+    if len(options) != 1:
+        return False
+    (only,) = options
+    if _is_model(only):
+        return True
+    if typing.get_origin(only) in (list, dict):
+        return _is_model(_unwrap(typing.get_args(only)[-1]))
+    return False
+
+
 def field_bounds(info: FieldInfo) -> Bounds | None:
     """The closed range of a numeric field: its ``param`` bounds, or its ge/le constraints."""
     for m in info.metadata:
@@ -127,7 +153,7 @@ def resolve(data: dict[str, Any], path: str) -> Target:
         here = ".".join(parts[: i + 1])
         last = i == len(parts) - 1
         if last:
-            if _is_model(annotation) or typing.get_origin(annotation) in (list, dict):
+            if is_section(info.annotation):
                 raise PathError(_no_such(data, path, f"{here} is a section, not a value"))
             return Target(path, (*data_path, part), node, part, info)
         child = node.get(part) if isinstance(node, dict) else None
@@ -169,6 +195,8 @@ def leaf_paths(data: dict[str, Any]) -> list[str]:
             here = f"{prefix}{name}"
             child = node.get(info.alias or name) if isinstance(node, dict) else None
             origin = typing.get_origin(annotation)
+            if not is_section(info.annotation):
+                out.append(here)
             if _is_model(annotation):
                 if isinstance(child, dict):
                     walk(annotation, child, here + ".")
@@ -181,8 +209,6 @@ def leaf_paths(data: dict[str, Any]) -> list[str]:
                 )
                 for key, value in entries:
                     walk(item, value, f"{here}.{key}.")
-            else:
-                out.append(here)
 
     walk(Scenario, data, "")
     return out
