@@ -288,3 +288,19 @@ def test_a_union_field_is_set_whole_or_field_by_field():
     back = sim.with_overrides(majority, {f"{rule}.kind": "unanimity"})
     assert next(m for m in back.meetings if m.id == "us_russia_talks").rule.kind == "unanimity"
     assert f"set {rule}" in problem({f"{rule}.kind": "majority"})  # rule: all has no fields
+
+
+def test_default_levers_are_valid_levers_of_the_scenario(tmp_path):
+    from sim.scenario.levers import lever_findings, levers_of
+
+    defaults = levers_of(baseline())
+    paths = [lever.path for lever in defaults]
+    assert COST in paths and "settings.belief_noise" in paths
+    assert {f"actors.{a.id}.patience" for a in baseline().actors} <= set(paths)
+    with_defaults = baseline().model_copy(update={"levers": defaults})
+    assert list(lever_findings(with_defaults)) == []
+    for lever in defaults:  # each end of each range is a value the scenario accepts
+        for value in (lever.min, lever.max):
+            sim.with_overrides(baseline(), {lever.path: value})
+    own = _lever_case(tmp_path, {"path": "actors.a.patience", "label": "A", "min": 0.6, "max": 1})
+    assert [lever.path for lever in levers_of(own)] == ["actors.a.patience"]

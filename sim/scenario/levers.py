@@ -1,11 +1,13 @@
-"""Levers a scenario declares: each must name a numeric field and stay within its bounds."""
+"""Levers a page or a sweep offers: the scenario's own (checked against the schema) or defaults."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .paths import PathError, plain, resolve
-from .schema import Scenario
+from pydantic.fields import FieldInfo
+
+from .paths import PathError, field_bounds, plain, resolve
+from .schema import Actor, Lever, MilitaryOption, Scenario, Settings
 
 Finding = tuple[tuple[str | int, ...], str, str | None]
 
@@ -37,3 +39,46 @@ def lever_findings(sc: Scenario) -> Iterator[Finding]:
                 )
         if lever.step is not None and lever.min < lever.max and lever.step > lever.max - lever.min:
             yield (*at, "step"), "must not exceed max - min", repr(lever.step)
+
+
+def levers_of(sc: Scenario) -> list[Lever]:
+    """The scenario's own levers, or sensible defaults when it declares none.
+
+    The defaults are what a class asks about first (issue 8): each armed actor's cost of war,
+    every actor's flexibility and patience, and the belief noise, each over its field's bounds.
+    """
+    if sc.levers:
+        return list(sc.levers)
+    out: list[Lever] = []
+
+    def add(path: str, label: str, info: FieldInfo, description: str) -> None:
+        bounds = field_bounds(info)
+        if bounds is None:  # every field offered below is bounded; a change would show here
+            raise TypeError(f"{path}: a default lever needs a bounded numeric field")
+        low, high = bounds.low, bounds.high
+        out.append(
+            Lever(
+                path=path,
+                label=label,
+                min=low,
+                max=high,
+                step=(high - low) / 20,
+                description=description,
+            )
+        )
+
+    for a in sc.actors:
+        if a.military_option is not None:
+            add(
+                f"actors.{a.id}.military_option.cost",
+                f"{a.name}: cost of war",
+                MilitaryOption.model_fields["cost"],
+                f"What {a.name} expects a war to cost it, in utility units.",
+            )
+    for field in ("flexibility", "patience"):
+        info = Actor.model_fields[field]
+        for a in sc.actors:
+            add(f"actors.{a.id}.{field}", f"{a.name}: {field}", info, info.description or "")
+    info = Settings.model_fields["belief_noise"]
+    add("settings.belief_noise", "Belief noise", info, info.description or "")
+    return out
