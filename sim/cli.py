@@ -61,6 +61,13 @@ def _overrides(sets: list[str] | None) -> dict:
         raise BadInput(*(str(p) for p in exc.problems)) from None
 
 
+def _shown(overrides: dict) -> list[tuple[str, str]]:
+    """Overrides as typed (YAML flow), for the line that announces a run."""
+    from sim.scenario.errors import describe_value
+
+    return [(path, describe_value(value)) for path, value in overrides.items()]
+
+
 def _load(path: Path, overrides: dict | None = None):
     from sim.scenario import ScenarioError, load_scenario, with_overrides
 
@@ -200,7 +207,8 @@ def run(
     overrides = _overrides(sets)
     # Bad input is reported before anything is announced or written.
     loaded = _load(scenario, overrides)
-    err.print(f"negsim: {runs:,} runs of {scenario} with seed {seed}", markup=False)
+    changed = "".join(f", {path}={value}" for path, value in _shown(overrides))
+    err.print(f"negsim: {runs:,} runs of {scenario} with seed {seed}{changed}", markup=False)
     try:
         with _progress() as bar:
             task = bar.add_task("simulating", total=runs)
