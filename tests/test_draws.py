@@ -57,7 +57,7 @@ def test_every_numeric_schema_field_is_drawn_under_its_name():
     assert d.status_quo.shape == (4, k)
     h = sampling.schedule_length(baseline())
     assert d.position_error.shape == (4, n, n, k) and d.resolve_error.shape == (4, n, n)
-    assert d.hazard_u.shape == (4, h, 2)
+    assert d.hazard_u.shape == (4, h, sampling.HAZARD_DRAWS)
 
 
 def test_a_field_added_to_the_schema_is_drawn_without_a_change_in_sampling(monkeypatch):

@@ -1,6 +1,6 @@
 """Analysis of results tables: outcome shares and intervals, comparisons."""
 
-from .compare import outcome_differences, pairing_note, shared_draws
+from .compare import outcome_differences, pairing_note, pairing_notes, shared_draws
 from .intervals import newcombe, paired_difference, wilson
 from .summary import positions_summary, rounds_summary, shares_table, summarize
 
@@ -9,6 +9,7 @@ __all__ = [
     "outcome_differences",
     "paired_difference",
     "pairing_note",
+    "pairing_notes",
     "positions_summary",
     "rounds_summary",
     "shared_draws",

@@ -14,13 +14,20 @@ from .intervals import newcombe, paired_difference
 
 
 def outcome_differences(
-    baseline: str, tables: dict[str, pd.DataFrame], seeds: dict[str, int]
+    baseline: str,
+    tables: dict[str, pd.DataFrame],
+    seeds: dict[str, int],
+    structures: dict[str, object] | None = None,
 ) -> pd.DataFrame:
     """Each scenario's share of each outcome minus the baseline's, with a 95% interval.
 
     When a scenario was run with the baseline's seed and the same run indices (common random
-    numbers), runs are paired; otherwise the samples are treated as independent.
+    numbers), runs are paired; otherwise the samples are treated as independent. Given
+    ``structures`` (what each scenario draws for: its actors and issues), runs are paired only
+    between scenarios of the same structure: the same seed means nothing between unrelated
+    crises.
     """
+    structures = structures or {}
     base = tables[baseline]
     rows = []
     for name, table in tables.items():
@@ -28,6 +35,7 @@ def outcome_differences(
             continue
         paired = (
             seeds.get(name) == seeds.get(baseline)
+            and structures.get(name) == structures.get(baseline)
             and len(table) == len(base)
             and (table["run"].to_numpy() == base["run"].to_numpy()).all()
         )
@@ -90,8 +98,8 @@ def pairing_note(baseline: str, name: str, paired: bool, shared: dict[str, Any])
     """One honest sentence on how ``name``'s runs relate to the baseline's."""
     if not paired:
         return (
-            f"{name}: different seeds or runs, so the samples are compared as independent "
-            "(Newcombe's interval)."
+            f"{name}: different seeds, runs, or actors and issues, so the samples are compared "
+            "as independent (Newcombe's interval)."
         )
     if not shared.get("known"):
         return (
@@ -116,3 +124,19 @@ def pairing_note(baseline: str, name: str, paired: bool, shared: dict[str, Any])
         f"the quantities both scenarios draw ({'; '.join(parts)}); the others are drawn afresh, "
         "so part of the difference is sampling noise."
     )
+
+
+def pairing_notes(
+    baseline: str, diff: pd.DataFrame, scenarios: dict[str, Scenario | None]
+) -> dict[str, str]:
+    """For each scenario after the baseline, how its runs pair with the baseline's (in words)."""
+    return {
+        name: pairing_note(
+            baseline,
+            name,
+            bool(diff.loc[diff["scenario"] == name, "paired"].all()),
+            shared_draws(scenarios[baseline], scenarios[name]),
+        )
+        for name in scenarios
+        if name != baseline
+    }

@@ -29,22 +29,12 @@ class PathError(ValueError):
 
 
 def _unwrap(annotation: Any) -> Any:
-    """The model, list or dict type behind Optional and Annotated wrappers."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-            if models:
-                annotation = models[0]
-            elif len(args) == 1:
-                annotation = args[0]
-            else:
-                return annotation
-        else:
-            return annotation
+    """The model, list or dict type behind Optional, Annotated and union wrappers."""
+    options = _options(annotation)
+    models = [o for o in options if _is_model(o)]
+    if models:
+        return models[0]
+    return options[0] if len(options) == 1 else annotation
 
 
 def _is_model(annotation: Any) -> bool:

@@ -39,6 +39,8 @@ from functools import lru_cache
 
 import numpy as np
 
+# How a run's random numbers are made, as recorded in every manifest (bump on any change).
+DRAWS = "keyed-splitmix64/1: u = F(seed, run, scenario path, index), sim/scenario/rng.py"
 MASK = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
 M1 = 0xBF58476D1CE4E5B9

@@ -5,7 +5,8 @@ path is the quantity's scenario path (``actors.<actor id>.military_option.cost``
 the same draw of a quantity in every scenario that has it, whatever else the scenario adds,
 drops or fixes, and whether it is played alone, in a batch or on any worker. Perception errors
 are keyed ``beliefs.<observer>.<observed>.<issue>`` and ``resolve.<observer>.<observed>``, the
-hazards' uniforms ``hazard.war.<round>`` and ``hazard.walkout.<round>`` (rounds from 1).
+hazards' uniforms ``hazard.war.<round>`` and ``hazard.walkout.<round>``, and the recognition of a
+random chair ``hazard.chair.<round>`` (rounds from 1).
 
 What is drawn is read from the schema, not listed here: every numeric field of Actor,
 MilitaryOption, Stance, RedLine, Issue, Settings and Tension (``paths.numeric_fields``) appears
@@ -25,6 +26,9 @@ from .paths import numeric_fields
 from .rng import uniforms
 from .schema import Actor, Issue, MilitaryOption, RedLine, Scenario, Settings, Stance, Tension
 
+# Uniforms per round, by key: war, walk-out, and which participant is recognised to propose.
+HAZARD_KINDS = ("war", "walkout", "chair")
+HAZARD_DRAWS = len(HAZARD_KINDS)
 # The actor's own numeric fields (the model gives each agent one attribute per name), read from
 # the schema: a field added to Actor is drawn and handed to the agents without a change here.
 ACTOR_FIELDS = tuple(numeric_fields(Actor))
@@ -47,7 +51,7 @@ class Draws:
     setting: dict[str, np.ndarray] = field(default_factory=dict)  # name -> [R]
     position_error: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, N, N, K] z
     resolve_error: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, N, N] z
-    hazard_u: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, H, 2]
+    hazard_u: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, H, 3]
     # The sampled parameters (distributions only) by scenario path: inputs.csv's columns.
     inputs: dict[str, np.ndarray] = field(default_factory=dict)  # path -> [R]
 
@@ -118,7 +122,7 @@ def _error_keys(sc: Scenario) -> tuple[list[tuple[int, int]], list[str], list[st
 
 def _hazard_keys(sc: Scenario) -> list[str]:
     rounds = range(1, schedule_length(sc) + 1)
-    return [f"hazard.{kind}.{t}" for t in rounds for kind in ("war", "walkout")]
+    return [f"hazard.{kind}.{t}" for t in rounds for kind in HAZARD_KINDS]
 
 
 def random_keys(sc: Scenario) -> dict[str, list[str]]:
@@ -178,5 +182,5 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     rows, cols = np.array([p[0] for p in pairs], int), np.array([p[1] for p in pairs], int)
     d.position_error[:, rows, cols, :] = z[:, : len(belief_keys)].reshape(r, len(pairs), k_count)
     d.resolve_error[:, rows, cols] = z[:, len(belief_keys) :]
-    d.hazard_u = uniforms(seed, runs, _hazard_keys(sc)).reshape(r, h, 2)
+    d.hazard_u = uniforms(seed, runs, _hazard_keys(sc)).reshape(r, h, HAZARD_DRAWS)
     return d
