@@ -24,6 +24,12 @@ from .schema import Scenario
 NOT_SETTABLE = ("schema_ref", "extends", "levers")  # references and the levers themselves
 
 
+def path_of(*parts: str | int) -> str:
+    """A path from its parts (section, id, field, ...): the one place a path is spelt, for
+    ``--set``, levers, inputs.csv columns and the keys of the random draws alike."""
+    return ".".join(str(p) for p in parts)
+
+
 class PathError(ValueError):
     """A path that names no field of the scenario; the message says why and what is nearest."""
 

@@ -22,7 +22,7 @@ import numpy as np
 from scipy import special
 
 from .params import Bounds, Dist, Value, sample
-from .paths import numeric_fields
+from .paths import numeric_fields, path_of
 from .rng import uniforms
 from .schema import Actor, Issue, MilitaryOption, RedLine, Scenario, Settings, Stance, Tension
 
@@ -75,38 +75,40 @@ def quantities(sc: Scenario) -> list[Quantity]:
     for k, issue in enumerate(sc.issues):
         for name, bounds in numeric_fields(Issue).items():
             value = getattr(issue, name)
-            out.append(Quantity(f"issues.{issue.id}.{name}", value, bounds, "issue", name, (k,)))
+            path = path_of("issues", issue.id, name)
+            out.append(Quantity(path, value, bounds, "issue", name, (k,)))
     for a, actor in enumerate(sc.actors):
-        base = f"actors.{actor.id}"
+        base = path_of("actors", actor.id)
         for name, bounds in numeric_fields(Actor).items():
             out.append(
-                Quantity(f"{base}.{name}", getattr(actor, name), bounds, "actor", name, (a,))
+                Quantity(path_of(base, name), getattr(actor, name), bounds, "actor", name, (a,))
             )
         mo = actor.military_option
         for name, bounds in numeric_fields(MilitaryOption).items():
             value = getattr(mo, name) if mo is not None else 0.0
-            path = f"{base}.military_option.{name}"
+            path = path_of(base, "military_option", name)
             out.append(Quantity(path, value, bounds, "actor", name, (a,)))
         for k, issue in enumerate(sc.issues):
             st = actor.stances.get(issue.id)
-            at = f"{base}.stances.{issue.id}"
+            at = path_of(base, "stances", issue.id)
             for name, bounds in numeric_fields(Stance).items():
                 value = getattr(st, name) if st is not None else max(bounds.low, 0.0)
                 free = st is None and name == "position"
-                q = Quantity(f"{at}.{name}", value, bounds, "stance", name, (a, k), free)
+                q = Quantity(path_of(at, name), value, bounds, "stance", name, (a, k), free)
                 out.append(q)
             rl = st.red_line if st is not None else None
             for name, bounds in numeric_fields(RedLine).items():
                 value = getattr(rl, name) if rl is not None else None
                 if value is None:  # no red line on that side: the end of the scale
                     value = bounds.low if name == "at_least" else bounds.high
-                path = f"{at}.red_line.{name}"
+                path = path_of(at, "red_line", name)
                 out.append(Quantity(path, value, bounds, "stance", name, (a, k)))
     s = sc.settings
     for name, bounds in numeric_fields(Settings).items():
-        out.append(Quantity(f"settings.{name}", getattr(s, name), bounds, "setting", name, ()))
+        path = path_of("settings", name)
+        out.append(Quantity(path, getattr(s, name), bounds, "setting", name, ()))
     for name, bounds in numeric_fields(Tension).items():
-        path, value = f"settings.tension.{name}", getattr(s.tension, name)
+        path, value = path_of("settings", "tension", name), getattr(s.tension, name)
         out.append(Quantity(path, value, bounds, "setting", f"tension_{name}", ()))
     return out
 
@@ -115,14 +117,14 @@ def _error_keys(sc: Scenario) -> tuple[list[tuple[int, int]], list[str], list[st
     ids, issues = [a.id for a in sc.actors], [i.id for i in sc.issues]
     n = len(ids)
     pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
-    beliefs = [f"beliefs.{ids[i]}.{ids[j]}.{k}" for i, j in pairs for k in issues]
-    resolve = [f"resolve.{ids[i]}.{ids[j]}" for i, j in pairs]
+    beliefs = [path_of("beliefs", ids[i], ids[j], k) for i, j in pairs for k in issues]
+    resolve = [path_of("resolve", ids[i], ids[j]) for i, j in pairs]
     return pairs, beliefs, resolve
 
 
 def _hazard_keys(sc: Scenario) -> list[str]:
     rounds = range(1, schedule_length(sc) + 1)
-    return [f"hazard.{kind}.{t}" for t in rounds for kind in HAZARD_KINDS]
+    return [path_of("hazard", kind, t) for t in rounds for kind in HAZARD_KINDS]
 
 
 def random_keys(sc: Scenario) -> dict[str, list[str]]:
