@@ -48,11 +48,40 @@ def _say(console: Console, text: object) -> None:
     console.print(printable(text), markup=False, emoji=False)
 
 
-def _load(path: Path, sources: list[tuple[str, str]] | None = None):
-    from sim.scenario import ScenarioError, load_scenario
+Sets = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a field: PATH=VALUE, e.g. actors.ACTOR.military_option.cost=0.5 or "
+        "settings.belief_noise={normal: [5, 1]}; repeatable.",
+        metavar="PATH=VALUE",
+        show_default=False,
+    ),
+]
+
+
+def _overrides(sets: list[str] | None) -> dict:
+    from sim.scenario import ScenarioError
+    from sim.scenario.overrides import parse_assignments
 
     try:
-        return load_scenario(path, sources)
+        return parse_assignments(sets or [])
+    except ScenarioError as exc:
+        raise BadInput(*(str(p) for p in exc.problems)) from None
+
+
+def _shown(overrides: dict) -> str:
+    """Overrides as typed (YAML flow), for the line that announces a run."""
+    from sim.scenario.errors import describe_value
+
+    return "".join(f", {path}={describe_value(value)}" for path, value in overrides.items())
+
+
+def _load(path: Path, sources: list[tuple[str, str]] | None = None, overrides: dict | None = None):
+    from sim.scenario import ScenarioError, load_scenario, with_overrides
+
+    try:
+        return with_overrides(load_scenario(path, sources), overrides or {})
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
 
@@ -108,12 +137,14 @@ def narrate(
     scenario: ScenarioArg,
     seed: Annotated[int, typer.Option(help="Master seed of the experiment.", min=0)] = DEFAULT_SEED,
     run: Annotated[int, typer.Option(help="Which run of that experiment to tell.", min=0)] = 0,
+    sets: Sets = None,
 ) -> None:
     """Tell one run round by round in plain words (run k of `negsim run --seed S`)."""
     from sim.report.narrate import narrate as tell
     from sim.scenario.text import printable
 
-    sys.stdout.write(printable(tell(_load(scenario), seed, run), keep="\n"))
+    told = tell(_load(scenario, overrides=_overrides(sets)), seed, run)
+    sys.stdout.write(printable(told, keep="\n"))
 
 
 @app.command()
@@ -125,11 +156,11 @@ def schema() -> None:
 
 
 @app.command()
-def describe(scenario: ScenarioArg) -> None:
+def describe(scenario: ScenarioArg, sets: Sets = None) -> None:
     """Show a scenario's actors, their stances on each issue with sources, and the agenda."""
     from sim.report.describe import describe as tables
 
-    for block in tables(_load(scenario)):
+    for block in tables(_load(scenario, overrides=_overrides(sets))):
         term.print(block, soft_wrap=False)  # wrapped on word boundaries to the terminal
         term.print()
 
@@ -169,7 +200,9 @@ def _shares_table(summary: dict, title: str):
 
 
 Runs = Annotated[int, typer.Option("--runs", "-n", help="Number of runs.", min=1, max=10_000_000)]
-Seed = Annotated[int, typer.Option(help="Master seed (run k uses stream k of it).", min=0)]
+Seed = Annotated[
+    int, typer.Option(help="Master seed (run k draws from it, k and what each draw is for).", min=0)
+]
 Workers = Annotated[
     int | None,
     # rich markup would read "[default: ...]" as a tag and drop it: the bracket is escaped.
@@ -207,6 +240,11 @@ def run(
     trajectories: Annotated[
         bool, typer.Option("--trajectories", help="Also write every run's rounds (rounds.parquet).")
     ] = False,
+    sets: Sets = None,
+    parquet: Annotated[
+        bool,
+        typer.Option("--parquet", help="Write the per-run inputs as inputs.parquet, not .csv."),
+    ] = False,
 ) -> None:
     """Run a Monte Carlo experiment: outcome shares with intervals, charts and a report."""
     from sim.jobs import run_job
@@ -215,9 +253,11 @@ def run(
     from sim.scenario.limits import BudgetError
 
     sources: list[tuple[str, str]] = []
-    loaded = _load(scenario, sources)  # bad input is reported before anything is announced
+    overrides = _overrides(sets)
+    # Bad input is reported before anything is announced.
+    loaded = _load(scenario, sources, overrides)
     workers = _workers(workers)
-    _say(err, f"negsim: {runs:,} runs of {scenario} with seed {seed}")
+    _say(err, f"negsim: {runs:,} runs of {scenario} with seed {seed}{_shown(overrides)}")
     try:
         with _progress() as bar:
             task = bar.add_task("simulating", total=runs)
@@ -232,6 +272,8 @@ def run(
                 progress=lambda n: bar.advance(task, n),
                 scenario=loaded,
                 sources=sources,
+                overrides=overrides,
+                inputs_format="parquet" if parquet else "csv",
             )
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
@@ -259,8 +301,11 @@ def compare(
     workers: Workers = None,
     out: Out = None,
     force: Force = False,
+    sets: Sets = None,
 ) -> None:
-    """Compare scenarios: shared-axis charts and each outcome's difference from the first."""
+    """Compare scenarios: shared-axis charts and each outcome's difference from the first.
+
+    --set applies to every scenario file compared."""
     from rich.table import Table
 
     from sim.jobs import compare_job
@@ -271,9 +316,21 @@ def compare(
 
     if len(items) < 2:
         raise BadInput("compare: give at least two scenario files or results folders")
+    overrides = _overrides(sets)
+    for item in items:  # bad files and overrides are reported before anything is run
+        if not item.is_dir():
+            _load(item, overrides=overrides)
     workers = _workers(workers)
     try:
-        result = compare_job(items, runs=runs, seed=seed, workers=workers, out=out, force=force)
+        result = compare_job(
+            items,
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            out=out,
+            force=force,
+            overrides=overrides,
+        )
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
     except (ResultsError, BudgetError) as exc:
@@ -300,12 +357,8 @@ def compare(
             "yes" if row.significant else "no",
         )
     term.print(table)
-    paired = bool(diff["paired"].all())
-    term.print(
-        "runs paired by index (common random numbers)"
-        if paired
-        else "samples treated as independent (different seeds, runs, or actors and issues)"
-    )
+    for note in result.pairing.values():
+        _say(term, note)
     _say(term, f"results: {result.path}")
     _say(term, f"report:  {result.path / 'report.html'}")
 
