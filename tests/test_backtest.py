@@ -157,3 +157,27 @@ def test_same_seed_same_forecasts_whatever_the_workers(tiny, tmp_path):
         tiny.path.parent / "tiny.tsv", runs=40, seed=5, out=tmp_path / "b", workers=2, charts=False
     )
     pd.testing.assert_frame_equal(two.forecasts, tiny.forecasts)
+
+
+def test_cross_validation_folds_hold_whole_proposals_and_choose_on_training_only():
+    from sim.backtest.cv import assign_folds, choose
+    from sim.importers import Mapping
+
+    folds = assign_folds(list(range(10, 30)), 5, seed=1)
+    assert sorted(folds) == list(range(10, 30))
+    assert sorted(np.bincount(list(folds.values()))) == [4, 4, 4, 4, 4]
+    assert assign_folds(list(range(10, 30)), 5, seed=1) == folds
+    # two proposals per fold, one issue each; "a" is better everywhere except proposal 10,
+    # where "b" is perfect: "a" is chosen in every fold, including the one holding 10
+    proposals = np.arange(10, 20)
+    a = pd.DataFrame({"proposal": proposals, "issue": proposals, "error": 5.0})
+    a.loc[0, "error"] = 30.0
+    b = a.assign(error=10.0)
+    b.loc[0, "error"] = 0.0
+    result = choose({"a": a, "b": b}, {"a": Mapping(rounds=5), "b": Mapping(rounds=7)}, 5, 1)
+    assert result.folds.groupby("fold")["chosen"].sum().tolist() == [1] * 5
+    assert set(result.folds[result.folds["chosen"]]["candidate"]) == {"a"}
+    assert result.cv_mae == pytest.approx(a["error"].mean())  # (30 + 9 x 5) / 10
+    assert result.chosen.rounds == 5
+    held = result.folds[result.folds["candidate"] == "a"]
+    assert held["test_n"].sum() == 10 and (held["train_n"] == 8).all()
