@@ -14,19 +14,19 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from .errors import DataFormatError, Skipped
 
-ACTOR_NAMES = {
-    "com": "European Commission", "ep": "European Parliament", "at": "Austria",
-    "be": "Belgium", "bu": "Bulgaria", "cr": "Croatia", "cy": "Cyprus", "cz": "Czech Republic",
-    "dk": "Denmark", "ee": "Estonia", "fi": "Finland", "fr": "France", "de": "Germany",
-    "el": "Greece", "hu": "Hungary", "ie": "Ireland", "it": "Italy", "lv": "Latvia",
-    "lt": "Lithuania", "lu": "Luxembourg", "mt": "Malta", "nl": "Netherlands", "pl": "Poland",
-    "pt": "Portugal", "ro": "Romania", "si": "Slovenia", "sk": "Slovakia", "es": "Spain",
-    "se": "Sweden", "uk": "United Kingdom",
-}  # fmt: skip
+
+def _actor_names() -> dict[str, str]:
+    """The DEU actor codes in the data's column order, and their names (deu_actors.csv)."""
+    text = resources.files(__package__).joinpath("deu_actors.csv").read_text(encoding="utf-8")
+    return {row["code"]: row["name"] for row in csv.DictReader(text.splitlines())}
+
+
+ACTOR_NAMES = _actor_names()
 INSTITUTIONS = ("com", "ep")
 STATES = tuple(a for a in ACTOR_NAMES if a not in INSTITUTIONS)
 REQUIRED = ("prnrnmc", "isnrnmc", "prnr", "prname", "isnr", "proc", "counvte", "rp", "out")
