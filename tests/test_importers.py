@@ -121,10 +121,18 @@ def test_missing_reference_points_follow_the_global_choice(tmp_path):
     )  # a coded rp is kept
 
 
-def test_every_dev_proposal_makes_a_valid_scenario():
+def test_every_dev_proposal_and_issue_makes_a_valid_scenario():
     data = read_deu(DEV)
     for proposal in data.proposals():
         to_scenario(deu_scenario(data, proposal))
+    chairs = set()
+    for issue in data.scored():
+        spec = deu_scenario(data, issue.proposal, issues=[issue.issue])
+        to_scenario(spec)
+        # without the Commission at the table (not coded, or salience 0) the chair rotates
+        has_com = issue.saliences.get("com", 0) > 0
+        chairs.add((has_com, spec["meetings"][0]["chair"]))
+    assert chairs == {(True, "com"), (False, "rotate")}
 
 
 def test_a_bdm_case_keeps_its_scale_in_what_is_shown():

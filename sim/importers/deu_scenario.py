@@ -82,10 +82,12 @@ def _ends(issue: DeuIssue) -> tuple[str, str]:
     return words[0], words[1]
 
 
-def _rule(issues: list[DeuIssue], states: list[str]) -> tuple[dict[str, Any], str]:
+def _rule(
+    issues: list[DeuIssue], states: list[str], present: list[str]
+) -> tuple[dict[str, Any], str]:
     """The Council's rule with the Commission (and, under codecision, the Parliament) on top."""
     first = issues[0]
-    veto = ["com"] if first.procedure != "COD" else ["com", "ep"]
+    veto = [a for a in (["com"] if first.procedure != "COD" else ["com", "ep"]) if a in present]
     if not states:  # no member state coded: only the veto players' consent is asked for
         return {"kind": "unanimity", "voters": veto}, "the consent of the institutions"
     if first.voting == "Unan":
@@ -122,10 +124,17 @@ def deu_scenario(
     caring = [a for a in coded if any(i.saliences.get(a, 0) > 0 for i in chosen)]
     indifferent = [a for a in coded if a not in caring]
     states = [a for a in caring if a in STATES]
-    rule, rule_text = _rule(chosen, states)
-    if "com" not in caring:
-        raise KeyError(f"proposal {proposal}: the Commission is not coded on its issues")
-    rule["veto"] = [v for v in rule["veto"] if v in caring]
+    rule, rule_text = _rule(chosen, states, caring)
+    # An institution not coded (or indifferent) on these issues is not at the table; without
+    # the Commission the chair rotates, since nobody in the data holds its pen.
+    if not rule.get("veto", True):
+        del rule["veto"]
+    chair = "com" if "com" in caring else "rotate"
+    setter = (
+        "The Commission chairs and proposes every round (agenda setter)."
+        if chair == "com"
+        else "The Commission is not coded on these issues, so the chair rotates."
+    )
     issue_data = []
     for i in chosen:
         sq, basis = status_quo(i, mapping)
@@ -199,9 +208,11 @@ def deu_scenario(
                 "expert interviews. Written by negsim import deu (docs/backtest.md)." + left_out
             ),
             "how_it_works": (
-                f"The Commission chairs and proposes every round (agenda setter). The Council "
-                f"decides by {rule_text}; the Commission's consent is needed; the Parliament is "
-                f"{ep_role}. Capability is each actor's GDP share (DEU file, line 2)."
+                f"{setter} The Council "
+                f"decides by {rule_text}"
+                + ("; the Commission's consent is needed" if chair == "com" else "")
+                + (f"; the Parliament is {ep_role}" if "ep" in caring else "")
+                + ". Capability is each actor's GDP share (DEU file, line 2)."
             ),
             "things_to_notice": [
                 "The data also code the outcome the law took: compare it with the issue values "
@@ -222,7 +233,7 @@ def deu_scenario(
                 "name": f"Council and Parliament on {first.prname}",
                 "kind": "negotiation",
                 "participants": caring,
-                "chair": "com",
+                "chair": chair,
                 "issues": [d["id"] for d in issue_data],
                 "rounds": mapping.rounds,
                 "rule": rule,
