@@ -60,7 +60,7 @@ def forecast_vs_outcome(forecasts: pd.DataFrame, *, source: str = "") -> Figure:
         )
         mae = np.abs(f[ok] - y[ok]).mean() if ok.any() else np.nan
         ax.set_title(
-            style.wrap(f"{predictor_name(p)}: MAE {mae:.1f}, n = {ok.sum()}", 44),
+            style.wrap(predictor_name(p), 34) + f"\nMAE {mae:.1f}, n = {ok.sum()}",
             fontsize=style.SUBTITLE_SIZE,
         )
         ax.set_xlim(-4, 104)
