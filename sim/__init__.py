@@ -15,6 +15,7 @@ from typing import Any
 
 _API = {
     "load_scenario": "sim.scenario",
+    "scenario_from_dict": "sim.scenario",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "simulate": "sim.model",

@@ -130,7 +130,7 @@ def test_every_round_keeps_positions_red_lines_and_settlements(data, seed):
         assert np.array_equal(talks.settled, before_settled | now)
 
         # A settled value respects the red line of every actor whose acceptance it needed.
-        for i in rec.plan.required:
+        for i in rec.plan.decision.needed:
             assert_within_red_lines(
                 talks.values,
                 at_least[:, i],

@@ -69,9 +69,9 @@ def test_without_a_bargaining_range_the_proposal_is_the_compromise_point(tmp_pat
 
 # ---- 2. Fearon: complete information, a bargaining range, positive costs: no war --------------
 def _crisis(p_win, cost, noise=0.0, resolve=0.0, rounds=4, settlement="issue_by_issue"):
-    # A (ideal 100, can fight) against B (ideal 0, status quo 0). With patience 0.5 B accepts
-    # any p <= 50; A needs p >= p_win - cost. The range [p_win - cost, 50] is non-empty while
-    # p_win - cost <= 0.5.
+    # A (ideal 100, can fight) against B (ideal 0, status quo 0). B loses 0.5 if the talks
+    # fail (time pressure), so by the deadline it accepts any p <= 50; A needs
+    # p >= p_win - cost. The range [p_win - cost, 50] is non-empty while p_win - cost <= 0.5.
     return scenario_dict(
         [
             actor(
@@ -80,7 +80,7 @@ def _crisis(p_win, cost, noise=0.0, resolve=0.0, rounds=4, settlement="issue_by_
                 military_option={"p_win": p_win, "cost": cost, "signal": 0.5, "assumption": "t"},
                 dialogue=0.3,
             ),
-            actor("b", {"x": stance(0)}, patience=0.5, dialogue=0.3),
+            actor("b", {"x": stance(0)}, patience=0.5, dialogue=0.3, time_pressure=0.5),
         ],
         {"x": 0},
         [{"id": "m", "name": "M", "participants": ["a", "b"], "issues": ["x"], "rounds": rounds}],
@@ -154,7 +154,7 @@ def test_no_agreement_ever_crosses_a_red_line_of_those_who_must_accept():
         rec = talks.record
         if rec.proposal is None:
             continue
-        for i in rec.plan.required:
+        for i in rec.plan.decision.needed:
             a = talks.actor_list[i]
             v = rec.proposal
             bad = rec.settled_now & ((v < a.at_least - 1e-9) | (v > a.at_most + 1e-9))

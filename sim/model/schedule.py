@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sim.scenario.schema import Scenario
 
+from .rules import Decision, compile_rule
+
 
 @dataclass(frozen=True)
 class RoundPlan:
@@ -14,7 +16,7 @@ class RoundPlan:
     meeting: int  # index into scenario.meetings
     round_in_meeting: int  # 0-based, counting continuation rounds on
     participants: tuple[int, ...]  # actor indices
-    required: tuple[int, ...]  # actors whose acceptance an agreement needs
+    decision: Decision  # whose acceptances make an agreement
     proposer: int  # actor index, or -1 in a consultation
     issues: tuple[int, ...]  # issue indices on the table
     continuation: bool = False
@@ -32,7 +34,7 @@ def build_schedule(sc: Scenario) -> list[RoundPlan]:
         r = played.get(m, 0)
         played[m] = r + 1
         parts = tuple(actor[p] for p in meeting.participants)
-        required = parts if meeting.rule == "all" else tuple(actor[p] for p in meeting.rule)
+        decision = compile_rule(meeting, actor)
         if meeting.kind == "consultation":
             proposer = -1
         elif meeting.chair == "rotate":
@@ -44,7 +46,7 @@ def build_schedule(sc: Scenario) -> list[RoundPlan]:
                 m,
                 r,
                 parts,
-                required,
+                decision,
                 proposer,
                 tuple(issue[i] for i in meeting.issues),
                 continuation,

@@ -16,6 +16,7 @@ from sim.scenario.sampling import Draws, draw
 from sim.scenario.schema import Scenario
 
 from .actors import Actor, Response
+from .mechanisms import MECHANISMS, Mechanism
 from .outcomes import (
     AGREEMENT,
     ARMED_CONFLICT,
@@ -61,6 +62,7 @@ class Talks(mesa.Model):
         runs = np.arange(runs) if isinstance(runs, int | np.integer) else np.asarray(runs)
         self.draws: Draws = draw(scenario, seed, runs)
         self.issue_ids = [i.id for i in scenario.issues]
+        self.actor_index = {a.id: i for i, a in enumerate(scenario.actors)}
         self.actor_list = [
             Actor(self, i, spec, self.draws) for i, spec in enumerate(scenario.actors)
         ]
@@ -80,6 +82,13 @@ class Talks(mesa.Model):
         s = self.draws.setting
         self.learning_rate = s["learning_rate"]
         self.bloc_cohesion = s["bloc_cohesion"]
+        # Who can expect a deal at some table: an actor at no negotiation has only the status
+        # quo to weigh force against (docs/model.md, 5.1).
+        self.attends = np.zeros(len(self.actor_list), dtype=bool)
+        for m in scenario.meetings:
+            if m.kind == "negotiation":
+                self.attends[[self.actor_index[p] for p in m.participants]] = True
+        self.mechanism: Mechanism = MECHANISMS[scenario.settings.mechanism](self)
 
     # ---- state views -----------------------------------------------------------------------
     @property
@@ -93,6 +102,15 @@ class Talks(mesa.Model):
     def positions(self) -> np.ndarray:
         """Announced positions [R, N, K]."""
         return np.stack([a.position for a in self.actor_list], axis=1)
+
+    @property
+    def elapsed(self) -> float:
+        """The share of the agenda used up by the end of this round, ``(t + 1) / H``.
+
+        The one deadline clock: time pressure, aspirations and tension's deadline term all
+        read it (docs/model.md, 3.1 and 5.2).
+        """
+        return (self.t + 1) / self.horizon
 
     # ---- one round --------------------------------------------------------------------------
     def step(self) -> None:
@@ -114,32 +132,20 @@ class Talks(mesa.Model):
 
         if meeting.kind == "negotiation":
             proposer = self.actor_list[plan.proposer]
-            required = [self.actor_list[i] for i in plan.required]
-            proposal = proposer.propose(self, parts, required, table)
-            responses = {a.index: a.respond(proposal, open_issues, self.values) for a in parts}
-            settled_now = open_issues.copy()
-            for a in required:
-                settled_now &= responses[a.index].accept
-            if self.scenario.settings.settlement == "package":
-                whole = np.all(settled_now | ~open_issues, axis=1) & open_issues.any(axis=1)
-                settled_now = open_issues & whole[:, None]
+            deciders = [self.actor_list[i] for i in plan.decision.deciders]
+            proposal = self.mechanism.propose(plan, proposer, deciders, open_issues)
+            responses = {a.index: self.mechanism.respond(a, proposal, open_issues) for a in parts}
+            settled_now = self._decide(plan, parts, proposal, responses, open_issues)
             self.values = np.where(settled_now, proposal, self.values)
             self.settled |= settled_now
-            for a in parts:
-                a.receive_offer(proposal, active)
             still_open = open_issues & ~settled_now
-            refused = np.zeros((len(active), len(self.actor_list)), dtype=bool)
+            self.mechanism.update(plan, proposer, parts, proposal, responses, still_open)
             for a in parts:
-                refused[:, a.index] = (still_open & ~responses[a.index].accept).any(axis=1)
-            for b in parts:
-                b.learn(self.learning_rate, refused)
-            for a in parts:
-                a.concede(proposal, still_open)
+                if a.has_military_option:
+                    deal = a.expect_deal(deciders, plan.decision, self.values, still_open)
+                    a.expected_deal = np.where(active, deal, a.expected_deal)
         else:
-            present = np.zeros((len(active), len(self.actor_list)), dtype=bool)
-            present[:, list(plan.participants)] = active[:, None]
-            for b in parts:
-                b.learn(self.learning_rate, present)
+            self.mechanism.consult(parts)
 
         self._bloc_cohesion(parts, active)
         shortfall = np.stack([a.war_shortfall(self.values) for a in self.actor_list], 1)
@@ -170,6 +176,26 @@ class Talks(mesa.Model):
         self.t += 1
         self.record = record
 
+    def _decide(self, plan, parts, proposal, responses, open_issues) -> np.ndarray:
+        """Which open issues the meeting's rule settles [R, K], red lines enforced here.
+
+        Whatever a mechanism answers, an actor never counts as accepting a value beyond its
+        own red line; in package mode a package is accepted or refused whole.
+        """
+        package = self.scenario.settings.settlement == "package"
+        accept = np.zeros((*open_issues.shape, len(self.actor_list)), dtype=bool)
+        for a in parts:
+            crossed = open_issues & ((proposal < a.at_least - 1e-9) | (proposal > a.at_most + 1e-9))
+            yes = responses[a.index].accept & open_issues
+            if package:
+                whole = np.all(yes | ~open_issues, axis=1) & ~crossed.any(axis=1)
+                yes = whole[:, None] & open_issues
+            accept[..., a.index] = yes & ~crossed
+        if package:
+            passed = plan.decision.passes(accept.any(axis=1)) & open_issues.any(axis=1)
+            return open_issues & passed[:, None]
+        return open_issues & plan.decision.passes(accept)
+
     def _bloc_cohesion(self, parts: list[Actor], active: np.ndarray) -> None:
         """Bloc members at the table pull toward their caucus's capability-weighted position."""
         blocs: dict[str, list[Actor]] = {}
@@ -195,7 +221,7 @@ class Talks(mesa.Model):
         military = [a for a in self.actor_list if a.has_military_option]
         signal = np.max([a.signal for a in military], axis=0) if military else 0.0
         dialogue = np.mean([a.dialogue for a in parts], axis=0)
-        elapsed = (self.t + 1) / self.horizon
+        elapsed = self.elapsed
         self.tension_parts = {
             "war motive": s["tension_gap_weight"] * shortfall.max(axis=1),
             "military signals": s["tension_signal_weight"] * signal,

@@ -106,50 +106,12 @@ class Narrator:
         self._tension(rec)
 
     def _negotiation(self, rec: RoundRecord, parts) -> None:
-        sc, actors = self.sc, self.talks.actor_list
-        proposer = actors[rec.plan.proposer]
+        sc = self.sc
+        for line in self.talks.mechanism.explain(rec, 0, lambda k, v: in_words(sc.issues[k], v)):
+            self.say(line, 1)
         open_k = [k for k in range(len(sc.issues)) if rec.open_issues[0, k]]
         if not open_k:
-            self.say("Everything on this table is already settled.", 1)
             return
-        offer = "; ".join(
-            f"{sc.issues[k].name} at {in_words(sc.issues[k], rec.proposal[0, k])}" for k in open_k
-        )
-        self.say(f"{proposer.name} proposes: {offer}.", 1)
-        content = []
-        for a in parts:
-            resp = rec.responses[a.index]
-            yes = [k for k in open_k if resp.accept[0, k]]
-            no = [k for k in open_k if not resp.accept[0, k]]
-            if not no:
-                content.append(a.name)
-                continue
-            ru = resp.reservation[0]
-            bits = []
-            if yes:
-                bits.append("accepts " + _names([sc.issues[k].name for k in yes]))
-            for k in no:
-                name = sc.issues[k].name
-                if resp.crossed[0, k]:
-                    bound = (
-                        f"at least {a.at_least[0, k]:.0f}"
-                        if rec.proposal[0, k] < a.at_least[0, k]
-                        else f"at most {a.at_most[0, k]:.0f}"
-                    )
-                    bits.append(f"refuses {name}: it crosses its red line ({bound})")
-                else:
-                    close = "just short of" if ru - resp.worth[0, k] < 0.005 else "against"
-                    bits.append(
-                        f"refuses {name}: worth {resp.worth[0, k]:.3f} to it "
-                        f"{close} {ru:.3f} without a deal"
-                    )
-            why = ""
-            if a.has_military_option and ru <= a.war_value()[0] + 1e-12:
-                why = f" (it measures offers against force, worth {a.war_value()[0]:.2f} to it)"
-            self.say(f"{a.name} " + "; ".join(bits) + why + ".", 1)
-        if content:
-            verb = "accepts" if len(content) == 1 else "accept"
-            self.say(f"{_names(content)} {verb} everything proposed.", 1)
         settled = [k for k in open_k if rec.settled_now[0, k]]
         if settled:
             agreed = "; ".join(

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .params import Bounds, central
-from .schema import Scenario
+from .schema import Rule, Scenario
 
 Path = tuple[str | int, ...]
 Finding = tuple[Path, str, str | None]
@@ -103,16 +103,10 @@ def _agenda(sc: Scenario) -> Iterator[Finding]:
             )
         if meeting.kind == "negotiation" and not meeting.issues:
             yield (*where, "issues"), "a negotiation needs at least one issue on its table", None
-        if meeting.rule != "all":
-            if not meeting.rule:
-                yield (*where, "rule"), "name at least one actor whose acceptance is needed", "[]"
-            named: set[str] = set()
-            for j, rid in enumerate(meeting.rule):
-                if rid not in seen:
-                    yield (*where, "rule", j), "must be one of the participants", repr(rid)
-                elif rid in named:
-                    yield (*where, "rule", j), "listed twice", repr(rid)
-                named.add(rid)
+        if isinstance(meeting.rule, list):
+            yield from _named((*where, "rule"), meeting.rule, seen, need_one=True)
+        elif isinstance(meeting.rule, Rule):
+            yield from _rule((*where, "rule"), meeting.rule, seen)
         if m > 0 and meeting.date is not None:
             earlier = [x.date for x in sc.meetings[:m] if x.date is not None]
             if earlier and meeting.date < max(earlier):
@@ -137,6 +131,39 @@ def _agenda(sc: Scenario) -> Iterator[Finding]:
                 "continuation rounds must be in a negotiation meeting",
                 repr(cont.meeting),
             )
+
+
+def _named(where: Path, ids: list[str], participants: set[str], need_one: bool = False):
+    """Ids that must each be a participant, listed once."""
+    if need_one and not ids:
+        yield where, "name at least one actor whose acceptance is needed", "[]"
+    named: set[str] = set()
+    for j, rid in enumerate(ids):
+        if rid not in participants:
+            yield (*where, j), "must be one of the participants", repr(rid)
+        elif rid in named:
+            yield (*where, j), "listed twice", repr(rid)
+        named.add(rid)
+
+
+def _rule(where: Path, rule: Rule, participants: set[str]) -> Iterator[Finding]:
+    yield from _named((*where, "veto"), rule.veto, participants)
+    if rule.voters is not None:
+        yield from _named((*where, "voters"), rule.voters, participants, need_one=True)
+        voters = set(rule.voters)
+    else:
+        voters = participants - set(rule.veto)
+    if not voters:
+        yield where, "no participant is left to vote once the veto players are set aside", None
+    for rid in rule.weights or {}:
+        if rid not in voters:
+            yield (*where, "weights", rid), "weights are for voters only", repr(rid)
+    if rule.min_members is not None and rule.min_members > len(voters):
+        yield (
+            (*where, "min_members"),
+            f"more than the {len(voters)} voters of this meeting",
+            str(rule.min_members),
+        )
 
 
 def _reachable(sc: Scenario) -> Iterator[Finding]:

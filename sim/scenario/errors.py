@@ -19,7 +19,9 @@ class Location:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        # Line 0: data that never was a file (``scenario_from_dict``), where the field path
+        # alone says where the problem is.
+        return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,40 @@ from .yamlio import LocatedDict, LocatedList, read_scenario_data
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge (``extends:``), validate and cross-check one scenario file."""
-    data = read_scenario_data(Path(path))
+    return _validate(read_scenario_data(Path(path)))
+
+
+def scenario_from_dict(data: Mapping[str, Any], name: str = "<data>") -> Scenario:
+    """Validate plain data (a scenario built by a program) exactly as a file is validated.
+
+    Problems carry the dotted path of the bad field (``actors[2].stances.x.salience``) in
+    place of a line; ``name`` stands for the file in messages. ``extends:`` needs a file to
+    be relative to, so it is refused here.
+    """
+    located = _located(data, Location(name, 0, 0))
+    if not isinstance(located, LocatedDict):
+        raise ScenarioError([Problem(Location(name, 0, 0), "(document)", "expected a mapping")])
+    if "extends" in located:
+        raise ScenarioError(
+            [Problem(Location(name, 0, 0), "extends", "extends: needs a file; merge in Python")]
+        )
+    return _validate(located)
+
+
+def _located(value: Any, where: Location) -> Any:
+    """Plain data wrapped as the YAML reader's located containers, every place at ``where``."""
+    if isinstance(value, Mapping):
+        out = LocatedDict((str(k), _located(v, where)) for k, v in value.items())
+        out.loc, out.key_locs = where, {str(k): where for k in value}
+        return out
+    if isinstance(value, list | tuple):
+        out = LocatedList(_located(v, where) for v in value)
+        out.loc, out.item_locs = where, [where] * len(value)
+        return out
+    return value
+
+
+def _validate(data: LocatedDict) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

@@ -20,6 +20,15 @@ from .schema import Scenario
 
 POSITION = Bounds(0, 100)
 UNIT = Bounds(0, 1)
+ACTOR_FIELDS = (
+    "capability",
+    "flexibility",
+    "patience",
+    "dialogue",
+    "war_cost",
+    "aspiration",
+    "time_pressure",
+)
 
 
 def run_streams(seed: int, runs: np.ndarray, width: int) -> np.ndarray:
@@ -59,7 +68,7 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     plan: list[tuple[np.ndarray, tuple, Value, Bounds]] = []
     d = Draws(runs=runs)
     d.status_quo = np.empty((r, k_count))
-    for name in ("capability", "flexibility", "patience", "dialogue", "war_cost"):
+    for name in ACTOR_FIELDS:
         d.actor[name] = np.empty((r, n))
     for name in ("p_win", "cost", "signal"):
         d.actor[name] = np.zeros((r, n))
@@ -78,6 +87,8 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
         put(d.actor["patience"], at, actor.patience, Bounds(0.5, 1))
         put(d.actor["dialogue"], at, actor.dialogue, UNIT)
         put(d.actor["war_cost"], at, actor.war_cost, UNIT)
+        put(d.actor["aspiration"], at, actor.aspiration, UNIT)
+        put(d.actor["time_pressure"], at, actor.time_pressure, UNIT)
         if (mo := actor.military_option) is not None:
             put(d.actor["p_win"], at, mo.p_win, UNIT)
             put(d.actor["cost"], at, mo.cost, UNIT)

@@ -26,6 +26,15 @@ Id = Annotated[
 Position = param(0, 100)
 Unit = param(0, 1)
 
+# Defaults of behavioural fields, so scenarios generated from data need no invented numbers;
+# docs/model.md section 8 says why each value.
+DEFAULT_FLEXIBILITY = 0.3
+DEFAULT_PATIENCE = 0.9
+DEFAULT_DIALOGUE = 0.7
+DEFAULT_ASPIRATION = 0.5
+DEFAULT_TIME_PRESSURE = 0.2
+MECHANISMS = ("bargaining",)
+
 
 class Strict(BaseModel):
     """Unknown keys are errors (a misspelt field must not be silently ignored)."""
@@ -70,7 +79,9 @@ class Stance(Sourced):
 
     position: Position = Field(description="Ideal point on the issue's 0-100 scale.")
     salience: Unit = Field(
-        description="How much the actor cares about this issue, 0-1; normalised over its issues."
+        description="How much the actor cares about this issue, 0-1, on a scale shared by all "
+        "actors (0.1: barely; 1: vital). It weighs the actor in the compromise point and slows "
+        "its concessions; utilities divide by the actor's total salience when that exceeds 1."
     )
     red_line: RedLine | None = Field(None, description="Optional bound on acceptable agreements.")
 
@@ -95,13 +106,31 @@ class Actor(Strict):
     )
     bloc: Id | None = Field(None, description="Bloc whose members coordinate their positions.")
     flexibility: Unit = Field(
-        description="How readily it concedes after a refusal, 0 (never) to 1 (fully)."
+        DEFAULT_FLEXIBILITY,
+        description="How readily it concedes after a refusal, 0 (never) to 1 (fully); "
+        f"default {DEFAULT_FLEXIBILITY} (docs/model.md, 4.2).",
     )
     patience: param(0.5, 1) = Field(
-        description="Discount per round on the value of no agreement, 0.5-1 (1 = fully patient)."
+        DEFAULT_PATIENCE,
+        description="Discount per round on what it still aspires to, 0.5-1 (1 = fully patient); "
+        f"default {DEFAULT_PATIENCE} (docs/model.md, 3).",
     )
     dialogue: Unit = Field(
-        description="Willingness to keep talking, 0-1; low values make walk-outs likely."
+        DEFAULT_DIALOGUE,
+        description="Willingness to keep talking, 0-1; low values make walk-outs likely; "
+        f"default {DEFAULT_DIALOGUE}.",
+    )
+    aspiration: Unit = Field(
+        DEFAULT_ASPIRATION,
+        description="Share of the possible gain over no agreement it holds out for at the start, "
+        "0-1; it falls with impatience and reaches 0 at the deadline, so early acceptable offers "
+        f"may be refused in hope of better (docs/model.md, 3); default {DEFAULT_ASPIRATION}.",
+    )
+    time_pressure: Unit = Field(
+        DEFAULT_TIME_PRESSURE,
+        description="Utility it loses if the agenda ends without agreement, 0-1; the value of no "
+        "agreement falls by this times the elapsed share of the agenda (docs/model.md, 3); "
+        f"default {DEFAULT_TIME_PRESSURE}.",
     )
     war_cost: Unit = Field(
         0.0,
@@ -131,6 +160,47 @@ class Issue(Strict):
     assumption: str | None = Field(None, description="Why the status quo was placed there.")
 
 
+class Rule(Strict):
+    """A decision rule: which sets of acceptances make an agreement (docs/model.md, 3.2)."""
+
+    kind: Literal["unanimity", "majority", "qualified_majority"] = Field(
+        description="unanimity: every voter; majority: more than half of the voters by count; "
+        "qualified_majority: a threshold share of the voters' weights."
+    )
+    voters: list[Id] | None = Field(
+        None, description="Who votes (default: the participants not listed in veto)."
+    )
+    weights: dict[Id, Annotated[float, Field(gt=0, le=1e6)]] | None = Field(
+        None,
+        description="Voting weight per voter (qualified_majority only; default 1 each; a voter "
+        "left out weighs 1).",
+    )
+    threshold: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        None,
+        description="Share of the voters' total weight that must accept (qualified_majority "
+        "only, required there), e.g. 0.739.",
+    )
+    min_members: Annotated[int, Field(ge=1, le=1000)] | None = Field(
+        None, description="Optionally, at least this many voters must accept."
+    )
+    veto: list[Id] = Field(
+        default_factory=list,
+        description="Participants whose acceptance is needed on top of the vote (an agenda "
+        "setter, a co-legislator).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rule:
+        qualified = self.kind == "qualified_majority"
+        if qualified and self.threshold is None:
+            raise ValueError("a qualified_majority needs a threshold: (share of weights, 0-1)")
+        if not qualified and (self.threshold is not None or self.weights is not None):
+            raise ValueError(
+                f"threshold: and weights: belong to qualified_majority, not {self.kind}"
+            )
+        return self
+
+
 class Meeting(Strict):
     """One forum on the agenda, played for a number of rounds."""
 
@@ -150,8 +220,10 @@ class Meeting(Strict):
     )
     issues: list[Id] = Field(default_factory=list, description="Issue ids on the table.")
     rounds: int = Field(1, ge=1, le=50, description="Rounds of exchange in this meeting.")
-    rule: Literal["all"] | list[Id] = Field(
-        "all", description="Whose acceptance an agreement needs: all participants, or these ids."
+    rule: Literal["all"] | list[Id] | Rule = Field(
+        "all",
+        description="Whose acceptance an agreement needs: all participants, these ids, or a "
+        "decision rule (unanimity, majority, qualified majority, veto players).",
     )
     description: str | None = Field(None, description="What happens at this meeting.")
     source: str | None = Field(None, description="The source's words for this meeting.")
@@ -201,6 +273,12 @@ class Continuation(Strict):
 class Settings(Strict):
     """Model settings shared by all actors."""
 
+    mechanism: Literal[MECHANISMS] = Field(  # type: ignore[valid-type]
+        "bargaining",
+        description="How a round is played: bargaining (proposals, responses, concessions; the "
+        "default) or expected_utility (Bueno de Mesquita's challenge model as specified by "
+        "Scholz, Calbert and Smith 2011). docs/model.md describes each.",
+    )
     settlement: Literal["package", "issue_by_issue"] = Field(
         "issue_by_issue",
         description="package: all issues on the table are agreed together or not at all; "

@@ -1,0 +1,215 @@
+"""Bargaining: the proposer offers the best it believes will pass; others accept, refuse, concede.
+
+The default mechanism (docs/model.md, sections 2-4): a chair or rotating proposer puts forward
+the package best for itself among those it believes the meeting's rule lets pass, given noisy
+beliefs; each participant accepts what is worth its reservation utility (bottom line plus a
+falling aspiration); after a refusal the others learn, responders concede toward the offer
+and the proposer toward the compromise point, most where they care least.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from ..actors import TOLERANCE, Actor, Response
+from ..utility import compromise_point, utility, within
+from .base import Formatter, Mechanism
+
+if TYPE_CHECKING:
+    from ..schedule import RoundPlan
+    from ..talks import RoundRecord
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class Bargaining(Mechanism):
+    """Alternating offers under a decision rule, with learning and concession."""
+
+    name: ClassVar[str] = "bargaining"
+    summary: ClassVar[str] = (
+        "proposals the proposer believes will pass, responses against reservation utility, "
+        "concessions after refusals"
+    )
+
+    # ---- proposals -----------------------------------------------------------------------
+    def focal_point(self, proposer: Actor, parts: list[Actor]) -> np.ndarray:
+        """The compromise point of those at the table as the proposer perceives them."""
+        return compromise_point(
+            np.stack([a.capability for a in parts], axis=-1),
+            np.stack([a.salience for a in parts], axis=-2),
+            np.stack([proposer.believed_position(a) for a in parts], axis=-2),
+            self.talks.values,
+        )
+
+    def propose(
+        self, plan: RoundPlan, proposer: Actor, deciders: list[Actor], open_: np.ndarray
+    ) -> np.ndarray:
+        """The best package for the proposer among those it believes the rule lets pass.
+
+        Where it believes nothing passes it floats the compromise point as far as it would
+        accept it itself, which tests the others and reveals information; where it would
+        itself accept no change, it restates its demand.
+        """
+        talks = self.talks
+        parts = [talks.actor_list[i] for i in plan.participants]
+        focal = self.focal_point(proposer, parts)
+        if talks.scenario.settings.settlement == "issue_by_issue":
+            return self._issue_by_issue(proposer, deciders, plan, open_, focal)
+        return self._package(proposer, deciders, plan, open_, focal)
+
+    def _issue_by_issue(self, proposer, deciders, plan, open_, focal) -> np.ndarray:
+        values = self.talks.values
+        best, feasible = proposer.best_point(deciders, plan.decision, values)
+        own_lo, own_hi = proposer.acceptable_interval(proposer, values)
+        focal = np.clip(focal, proposer.at_least, proposer.at_most)
+        fallback = np.where(own_lo <= own_hi, np.clip(focal, own_lo, own_hi), proposer.position)
+        offer = np.where(feasible, best, fallback)
+        return np.where(open_, offer, values)
+
+    def _package(self, proposer, deciders, plan, open_, focal) -> np.ndarray:
+        """Candidates on the path from its position to the focal point, nearest itself first."""
+        talks = self.talks
+        values = talks.values
+        grid = np.linspace(0.0, 1.0, talks.scenario.settings.package_grid)
+        start = np.where(open_, proposer.position, values)
+        end = np.where(open_, focal, values)
+        cand = start[:, None, :] + grid[None, :, None] * (end - start)[:, None, :]
+        cand = np.where(
+            open_[:, None, :],
+            np.clip(cand, proposer.at_least[:, None], proposer.at_most[:, None]),
+            cand,
+        )
+        n = len(talks.actor_list)
+        accept = np.zeros((*cand.shape[:2], n), dtype=bool)
+        for d in deciders:
+            if d is proposer:
+                u = utility(d.position[:, None], d.weights[:, None], cand)
+                ru = d.reservation_utility(values, d.utility(np.where(open_, d.position, values)))
+                keeps = within(d.at_least[:, None], d.at_most[:, None], cand, open_[:, None, :])
+            else:
+                x = proposer.believed_position(d)
+                u = utility(x[:, None], d.weights[:, None], cand)
+                best = utility(x, d.weights, np.where(open_, x, values))
+                ru = proposer.believed_reservation(d, values, best)
+                lo, hi = proposer.believed_red_lines(d)
+                keeps = within(lo[:, None], hi[:, None], cand, open_[:, None, :])
+            accept[..., d.index] = keeps & (u >= ru[:, None] - TOLERANCE)
+        ok = plan.decision.passes(accept)
+        if proposer.index not in plan.decision.deciders:
+            mine = proposer.utility(np.where(open_, proposer.position, values))
+            ru = proposer.reservation_utility(values, mine)[:, None]
+            own = utility(proposer.position[:, None], proposer.weights[:, None], cand)
+            ok &= own >= ru - TOLERANCE
+        # The nearest acceptable candidate; failing that, the one with the most support.
+        support = accept[..., list(plan.decision.voters)].sum(axis=-1) - n * (
+            ~accept[..., list(plan.decision.veto)]
+        ).sum(axis=-1)
+        pick = np.where(ok.any(axis=1), np.argmax(ok, axis=1), np.argmax(support, axis=1))
+        return cand[np.arange(len(pick)), pick]
+
+    # ---- responses -----------------------------------------------------------------------
+    def respond(self, actor: Actor, proposal: np.ndarray, open_: np.ndarray) -> Response:
+        """Accept what is worth at least its reservation utility and crosses no red line.
+
+        Issue by issue, settling issue k alone is judged (the others held where they are);
+        for a package, the whole package is judged and the answer holds for every issue.
+        """
+        values = self.talks.values
+        crossed = open_ & ((proposal < actor.at_least - 1e-9) | (proposal > actor.at_most + 1e-9))
+        if self.talks.scenario.settings.settlement == "issue_by_issue":
+            here = actor.utility(values)[:, None]
+            gain = actor.weights * (
+                np.abs(values - actor.position) - np.abs(proposal - actor.position)
+            )
+            worth = here + gain / 100.0
+            reservation = actor.reservation_utility(values, actor.best_case(values, open_))
+            accept = (worth >= reservation - TOLERANCE) & ~crossed & open_
+        else:
+            whole = actor.utility(proposal)
+            worth = np.repeat(whole[:, None], proposal.shape[1], axis=1)
+            best = actor.utility(np.where(open_, actor.position, values))
+            ru = actor.reservation_utility(values, best)
+            ok = (whole >= ru - TOLERANCE) & ~crossed.any(axis=1)
+            accept = ok[:, None] & open_
+            reservation = np.repeat(ru[:, None], proposal.shape[1], axis=1)
+        return Response(accept=accept, worth=worth, reservation=reservation, crossed=crossed)
+
+    # ---- after the decision --------------------------------------------------------------
+    def update(self, plan, proposer, parts, proposal, responses, still_open) -> None:
+        """Refusals reveal information; responders concede toward the offer, the proposer
+        toward the compromise point (its demand was refused)."""
+        talks = self.talks
+        refused = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
+        for a in parts:
+            refused[:, a.index] = (still_open & ~responses[a.index].accept).any(axis=1)
+        for b in parts:
+            b.learn(talks.learning_rate, refused)
+        focal = self.focal_point(proposer, parts)
+        for a in parts:
+            a.concede_toward(focal if a is proposer else proposal, still_open)
+
+    # ---- narration ----------------------------------------------------------------------
+    def explain(self, rec: RoundRecord, run: int, fmt: Formatter) -> list[str]:
+        talks = self.talks
+        issues = talks.scenario.issues
+        actors = talks.actor_list
+        proposer = actors[rec.plan.proposer]
+        open_k = [k for k in range(len(issues)) if rec.open_issues[run, k]]
+        if not open_k:
+            return ["Everything on this table is already settled."]
+        offer = "; ".join(f"{issues[k].name} at {fmt(k, rec.proposal[run, k])}" for k in open_k)
+        lines = [f"{proposer.name} proposes: {offer}."]
+        content = []
+        for i in rec.plan.participants:
+            a, resp = actors[i], rec.responses[i]
+            no = [k for k in open_k if not resp.accept[run, k]]
+            if not no:
+                content.append(a.name)
+                continue
+            lines.append(f"{a.name} " + self._refusal(a, resp, rec, run, open_k, no) + ".")
+        if content:
+            verb = "accepts" if len(content) == 1 else "accept"
+            lines.append(f"{_names(content)} {verb} everything proposed.")
+        return lines
+
+    def _refusal(self, a: Actor, resp: Response, rec, run: int, open_k, no) -> str:
+        issues = self.talks.scenario.issues
+        yes = [k for k in open_k if resp.accept[run, k]]
+        bits = ["accepts " + _names([issues[k].name for k in yes])] if yes else []
+        package = self.talks.scenario.settings.settlement == "package"
+        crossed = [k for k in open_k if resp.crossed[run, k]]
+        for k in no:
+            name = issues[k].name
+            if resp.crossed[run, k]:
+                bits.append(
+                    f"refuses {name}: it crosses its red line ({self._bound(a, rec, run, k)})"
+                )
+            elif package and crossed:
+                # The package is refused whole for a red line crossed on another issue.
+                where = _names([issues[j].name for j in crossed])
+                bits.append(
+                    f"refuses {name} with the package, which crosses its red line on {where}"
+                )
+            elif resp.worth[run, k] < resp.reservation[run, k] - TOLERANCE:
+                bits.append(
+                    f"refuses {name}: worth {resp.worth[run, k]:.2f} to it, "
+                    f"it holds out for {resp.reservation[run, k]:.2f}"
+                )
+            else:
+                bits.append(f"refuses {name}")
+        why = ""
+        if a.has_military_option and resp.reservation[run, no].min() <= a.war_value()[run] + 1e-12:
+            why = f" (it measures offers against force, worth {a.war_value()[run]:.2f} to it)"
+        return "; ".join(bits) + why
+
+    @staticmethod
+    def _bound(a: Actor, rec, run: int, k: int) -> str:
+        if rec.proposal[run, k] < a.at_least[run, k]:
+            return f"at least {a.at_least[run, k]:.0f}"
+        return f"at most {a.at_most[run, k]:.0f}"

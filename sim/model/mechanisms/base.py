@@ -1,0 +1,76 @@
+"""The seam every mechanism plugs into: how a round of talks is played.
+
+``Talks`` owns the state (values, settlements, tension, hazards, termination) and the rule
+that turns acceptances into agreements, and it enforces red lines whatever a mechanism says.
+A mechanism decides the rest of a round: what is proposed, who accepts, how positions and
+beliefs move afterwards, and how to tell its round in words. One small class per mechanism,
+one module each, so the mechanisms of the literature can be compared on one scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
+
+    from ..actors import Actor, Response
+    from ..schedule import RoundPlan
+    from ..talks import RoundRecord, Talks
+
+# (path in the scenario, message, value shown) like the scenario cross-checks.
+Finding = tuple[tuple[str | int, ...], str, str | None]
+# Words for a value of issue k: fmt(k, value) -> "40 (nearer 'open door')".
+Formatter = Callable[[int, float], str]
+
+
+class Mechanism:
+    """How a round is played; subclasses set ``name`` and override what differs."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+
+    def __init__(self, talks: Talks):
+        self.talks = talks
+
+    @classmethod
+    def refuses(cls, scenario: Scenario) -> list[Finding]:
+        """Fields of ``scenario`` this mechanism cannot honour (validation refuses them)."""
+        return []
+
+    def propose(
+        self, plan: RoundPlan, proposer: Actor, deciders: list[Actor], open_: np.ndarray
+    ) -> np.ndarray:
+        """The package [R, K] put on the table: proposed values on open issues, current
+        values elsewhere."""
+        raise NotImplementedError
+
+    def respond(self, actor: Actor, proposal: np.ndarray, open_: np.ndarray) -> Response:
+        """``actor``'s answer to ``proposal`` (the engine then removes red-line crossings)."""
+        raise NotImplementedError
+
+    def update(
+        self,
+        plan: RoundPlan,
+        proposer: Actor,
+        parts: list[Actor],
+        proposal: np.ndarray,
+        responses: dict[int, Response],
+        still_open: np.ndarray,
+    ) -> None:
+        """After the decision: what participants learn and how their positions move."""
+
+    def consult(self, parts: list[Actor]) -> None:
+        """A consultation: no proposal; by default participants learn about one another."""
+        talks = self.talks
+        present = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
+        present[:, [a.index for a in parts]] = talks.active[:, None]
+        for a in parts:
+            a.learn(talks.learning_rate, present)
+
+    def explain(self, rec: RoundRecord, run: int, fmt: Formatter) -> list[str]:
+        """The round's negotiation in plain sentences, for narration (run ``run`` of the batch)."""
+        return []
