@@ -94,7 +94,7 @@ def test_a_qmv_codecision_proposal_becomes_a_weighted_vote_with_two_veto_players
     assert [a.id for a in scenario.actors] == ["com", "ep", "de"]
     assert "France" in spec["notes"]["what_it_is"]
     issue2 = spec["issues"][1]
-    assert issue2["status_quo"] == 0.0 and "no reference point" in issue2["assumption"]
+    assert issue2["status_quo"] == 50.0 and "no reference point" in issue2["assumption"]
     com = next(a for a in spec["actors"] if a["id"] == "com")
     assert com["capability"] == 4 and com["stances"]["d00001i1"]["salience"] == 0.5
 

@@ -30,7 +30,7 @@ def label(mapping: Mapping) -> str:
 def grid(
     missing: Iterable[str] = ("zero", "midpoint", "commission"),
     settlement: Iterable[str] = ("issue_by_issue", "package"),
-    rounds: Iterable[int] = (5, 10, 20),
+    rounds: Iterable[int] = (5, 10, 20, 30, 50),
 ) -> list[Mapping]:
     return [
         Mapping(missing_status_quo=m, settlement=s, rounds=r)

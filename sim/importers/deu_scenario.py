@@ -34,9 +34,9 @@ class Mapping:
     The defaults are the values chosen by cross-validation over proposals (docs/backtest.md).
     """
 
-    missing_status_quo: MissingStatusQuo = "zero"
-    settlement: Literal["package", "issue_by_issue"] = "issue_by_issue"
-    rounds: int = 10
+    missing_status_quo: MissingStatusQuo = "midpoint"
+    settlement: Literal["package", "issue_by_issue"] = "package"
+    rounds: int = 50
     mechanism: str | None = None  # None: the scenario default
 
 
