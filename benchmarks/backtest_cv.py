@@ -5,10 +5,11 @@
 
 Settings searched (sim/backtest/cv.py): the status quo used where ``rp`` is blank (0, the
 middle of the scale, the Commission's position), settlement (issue by issue or package) and
-the number of rounds (5, 10, 20, 30, 50: the schema allows at most 50). Writes ``folds.csv`` (every candidate's train and held-out
-error in each fold, the fold's choice marked) and ``candidates.csv`` (each candidate's error on
-all proposals), and prints the choice and the cross-validated error. docs/backtest.md records
-the result; set the defaults of ``sim.importers.Mapping`` to the choice.
+the number of rounds (5, 10, 20, 30, 50: the schema allows at most 50). Writes ``folds.csv``
+(every candidate's train and held-out error in each fold, the fold's choice marked) and
+``candidates.csv`` (each candidate's error on all proposals), and prints the choice and the
+cross-validated error. docs/backtest.md records the result; set the defaults of
+``sim.importers.Mapping`` to the choice.
 """
 
 from __future__ import annotations
