@@ -191,3 +191,16 @@ def test_cross_validation_folds_hold_whole_proposals_and_choose_on_training_only
     assert result.chosen.rounds == 5
     held = result.folds[result.folds["candidate"] == "a"]
     assert held["test_n"].sum() == 10 and (held["train_n"] == 8).all()
+
+
+def test_mechanism_options_the_default_is_negsim_and_unknown_ones_are_refused(tiny, tmp_path):
+    from sim.backtest import BacktestError
+
+    data = tiny.path.parent / "tiny.tsv"
+    same = backtest_job(
+        data, runs=5, seed=5, mechanisms=["bargaining"], out=tmp_path / "a", charts=False
+    )
+    assert list(same.forecasts.columns) == FORECAST_COLUMNS  # no second column for the default
+    with pytest.raises(BacktestError, match="--mechanism: unknown mechanism 'nope'"):
+        backtest_job(data, runs=5, seed=5, mechanisms=["nope"], out=tmp_path / "b")
+    assert not (tmp_path / "b").exists()

@@ -116,7 +116,8 @@ def backtest_job(
     clock = time.perf_counter()
     started = dt.datetime.now(dt.UTC)
     data = read_deu(data_path)  # a file not in the format stops here, before anything is written
-    extra = [m for m in dict.fromkeys(mechanisms or []) if m != mapping.mechanism]
+    default = Settings.model_fields["mechanism"].default  # already forecast_negsim
+    extra = [m for m in dict.fromkeys(mechanisms or []) if m not in (mapping.mechanism, default)]
     known = known_mechanisms()
     for m in extra:
         if m not in known:

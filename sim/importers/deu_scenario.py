@@ -67,18 +67,18 @@ def status_quo(issue: DeuIssue, mapping: Mapping) -> tuple[float, dict[str, str]
 
 
 def _ends(issue: DeuIssue) -> tuple[str, str]:
-    """The scale's end words: which actors sit at each end, and where the status quo is."""
+    """The scale's end words: the data name no end in words, so say who sits at each end and
+    where the reference point is (the codebook of DEU III describes each issue's scale)."""
     words = []
     for end in (0.0, 100.0):
         at = [ACTOR_NAMES[a] for a, x in issue.positions.items() if x == end]
-        text = f"{end:g} on DEU III issue {issue.isnr}'s scale"
         if at:
-            text += (
-                ": the position of " + ", ".join(at[:4]) + (" and others" if len(at) > 4 else "")
-            )
+            text = "the position of " + ", ".join(at[:4]) + (" and others" if len(at) > 4 else "")
+        else:
+            text = "the end of the coded scale that no actor takes"
         if issue.reference_point == end:
-            text += " (the reference point: no law)"
-        words.append(text)
+            text += "; the reference point (no law)"
+        words.append(f"{text} (DEU III issue {issue.isnr})")
     return words[0], words[1]
 
 
