@@ -204,3 +204,18 @@ def test_mechanism_options_the_default_is_negsim_and_unknown_ones_are_refused(ti
     with pytest.raises(BacktestError, match="--mechanism: unknown mechanism 'nope'"):
         backtest_job(data, runs=5, seed=5, mechanisms=["nope"], out=tmp_path / "b")
     assert not (tmp_path / "b").exists()
+
+
+def test_a_bdm_case_is_reported_on_its_own_scale():
+    from sim.backtest.bdm_case import bdm_forecasts, bdm_references, weighted_median
+    from sim.importers import read_bdm
+
+    case = read_bdm(REPO / "data" / "bdm1994" / "ec_car_emissions.csv")
+    refs = bdm_references(case)  # data/README.md: weighted mean 7.39, weighted median 7.0
+    assert refs["capability_weighted_mean"] == pytest.approx(7.39, abs=0.005)
+    assert refs["weighted_median"] == 7.0
+    assert weighted_median(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 5.0])) == 3.0
+    table = bdm_forecasts(case, status_quo=7, runs=30, seed=1, outcome=8.833)
+    row = table.set_index("predictor").loc["negsim"]
+    assert 4 <= row["q10"] <= row["q90"] <= 10 and 4 <= row["forecast"] <= 10
+    assert row["abs_error"] == pytest.approx(abs(row["forecast"] - 8.833))
