@@ -214,3 +214,22 @@ def test_bdm_missing_column_is_reported_with_its_line(tmp_path):
     with pytest.raises(DataFormatError, match=r"case.csv:1: Salience: required column missing"):
         read_bdm(path)
     assert isinstance(read_bdm(BDM).path, Path)
+
+
+def test_importers_import_only_the_scenario_layer():
+    import ast
+
+    offenders = []
+    for source in (REPO / "sim" / "importers").glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            offenders += [
+                f"{source.name}: {n}"
+                for n in names
+                if n.startswith("sim") and not n.startswith("sim.scenario")
+            ]
+    assert not offenders, offenders
