@@ -288,9 +288,7 @@ DataFile = Annotated[
 ]
 YamlOut = Annotated[
     Path | None,
-    typer.Option(
-        "--out", help="Scenario file to write [default: print to standard output].", dir_okay=False
-    ),
+    typer.Option("--out", help="Scenario file to write (default: print it).", dir_okay=False),
 ]
 
 
@@ -369,12 +367,12 @@ def backtest(
         str, typer.Option(help="One scenario per proposal (issues together) or per issue.")
     ] = "proposal",
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes [default: all cores].", min=1)
+        int | None, typer.Option(help="Worker processes (default: all cores, at most 4).", min=1)
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Results folder [default: results/backtest/<UTC timestamp>/].", file_okay=False
+            help="Results folder (default: results/backtest/<UTC timestamp>/).", file_okay=False
         ),
     ] = None,
     force: Force = False,
