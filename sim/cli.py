@@ -292,6 +292,9 @@ YamlOut = Annotated[
 ]
 
 
+ReplaceFile = Annotated[bool, typer.Option("--force", help="Replace an existing scenario file.")]
+
+
 def _write_scenario(spec: dict, comment: str, out: Path | None, force: bool) -> None:
     from sim.importers import scenario_yaml, to_scenario
     from sim.scenario import ScenarioError
@@ -315,7 +318,7 @@ def import_deu(
     data: DataFile,
     proposal: Annotated[int, typer.Option(help="The proposal number (column prnrnmc).")],
     out: YamlOut = None,
-    force: Force = False,
+    force: ReplaceFile = False,
 ) -> None:
     """One DEU proposal (all its issues) as a scenario: the Commission proposes, Council votes."""
     from sim.importers import DataFormatError, deu_scenario, read_deu
@@ -337,7 +340,7 @@ def import_bdm(
         float, typer.Option(help="Where things stand if nothing is agreed, on the case's scale.")
     ],
     out: YamlOut = None,
-    force: Force = False,
+    force: ReplaceFile = False,
 ) -> None:
     """A Bueno de Mesquita case (Actor,Capability,Position,Salience) on its own scale."""
     from sim.importers import DataFormatError, bdm_scenario, read_bdm
