@@ -5,6 +5,7 @@ file holds, nor on the number of workers."""
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import sys
@@ -50,24 +51,20 @@ def build_units(
             groups.append(((p,), [i for i in scored if i.proposal == p]))
     for key, targets in groups:
         for mech in [DEFAULT, *mechanisms]:
-            m = Mapping(
-                missing_status_quo=mapping.missing_status_quo,
-                settlement=mapping.settlement,
-                rounds=mapping.rounds,
-                mechanism=None if mech == DEFAULT else mech,
-            )
+            m = mapping if mech == DEFAULT else dataclasses.replace(mapping, mechanism=mech)
             only = [i.issue for i in targets] if per == "issue" else None
             try:
                 spec = deu_scenario(data, key[0], m, issues=only)
                 scenario = to_scenario(spec)
             except (KeyError, ScenarioError) as exc:
+                reason = str(exc).strip("'\"").splitlines()[0]
+                what = "no scenario" if mech == DEFAULT else f"no {mech} scenario"
+                skipped.append(
+                    Skipped(targets[0].line, str(key[0]), "", "(proposal)", f"{what}: {reason}")
+                )
                 if mech == DEFAULT:
-                    first = targets[0]
-                    reason = str(exc).strip("'\"").splitlines()[0]
-                    skipped.append(
-                        Skipped(first.line, str(key[0]), "", "(proposal)", f"no scenario: {reason}")
-                    )
-                break
+                    break  # not scored at all
+                continue
             by_number = {
                 i.issue: d["id"]
                 for i, d in zip(_chosen(data, key, only), spec["issues"], strict=True)
