@@ -22,8 +22,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-term = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Markup and emoji codes off: every text from a scenario or a results folder is shown as
+# written, and goes through ``printable`` (sim/scenario/text.py) so it cannot drive the terminal.
+term = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DEFAULT_SEED = 20220107
 ScenarioArg = Annotated[
@@ -39,11 +41,18 @@ class BadInput(Exception):
         super().__init__("\n".join(lines))
 
 
-def _load(path: Path):
+def _say(console: Console, text: object) -> None:
+    """Print one line of text that may hold scenario or results text, as plain text."""
+    from sim.scenario.text import printable
+
+    console.print(printable(text), markup=False, emoji=False)
+
+
+def _load(path: Path, sources: list[tuple[str, str]] | None = None):
     from sim.scenario import ScenarioError, load_scenario
 
     try:
-        return load_scenario(path)
+        return load_scenario(path, sources)
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
 
@@ -65,9 +74,10 @@ def validate(
         except ScenarioError as exc:
             problems.extend(str(p) for p in exc.problems)
             continue
-        term.print(
+        _say(
+            term,
             f"{path}: ok: {sc.id}: {len(sc.actors)} actors, {len(sc.issues)} issues, "
-            f"{len(sc.meetings)} meetings, up to {schedule_length(sc)} rounds"
+            f"{len(sc.meetings)} meetings, up to {schedule_length(sc)} rounds",
         )
     if problems:
         raise BadInput(*problems)
@@ -81,8 +91,9 @@ def narrate(
 ) -> None:
     """Tell one run round by round in plain words (run k of `negsim run --seed S`)."""
     from sim.report.narrate import narrate as tell
+    from sim.scenario.text import printable
 
-    sys.stdout.write(tell(_load(scenario), seed, run))
+    sys.stdout.write(printable(tell(_load(scenario), seed, run), keep="\n"))
 
 
 @app.command()
@@ -119,7 +130,9 @@ def _progress():
 def _shares_table(summary: dict, title: str):
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left")
+    from sim.scenario.text import printable
+
+    table = Table(title=printable(title), title_justify="left")
     table.add_column("outcome")
     table.add_column("runs", justify="right")
     table.add_column("share", justify="right")
@@ -150,6 +163,18 @@ Out = Annotated[
 Force = Annotated[bool, typer.Option("--force", help="Replace an existing results folder.")]
 
 
+def _workers(requested: int | None) -> int | None:
+    """The worker count to use, with a note on stderr when it is beyond the cores."""
+    if requested is None:
+        return None
+    from sim.experiment.processes import plan_workers
+
+    n, note = plan_workers(requested)
+    if note:
+        _say(err, f"negsim: {note}")
+    return n
+
+
 @app.command()
 def run(
     scenario: ScenarioArg,
@@ -166,9 +191,12 @@ def run(
     from sim.jobs import run_job
     from sim.results import ResultsError
     from sim.scenario import ScenarioError
+    from sim.scenario.limits import BudgetError
 
-    loaded = _load(scenario)  # bad input is reported before anything is announced or written
-    err.print(f"negsim: {runs:,} runs of {scenario} with seed {seed}", markup=False)
+    sources: list[tuple[str, str]] = []
+    loaded = _load(scenario, sources)  # bad input is reported before anything is announced
+    workers = _workers(workers)
+    _say(err, f"negsim: {runs:,} runs of {scenario} with seed {seed}")
     try:
         with _progress() as bar:
             task = bar.add_task("simulating", total=runs)
@@ -182,16 +210,17 @@ def run(
                 trajectories=trajectories,
                 progress=lambda n: bar.advance(task, n),
                 scenario=loaded,
+                sources=sources,
             )
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
-    except ResultsError as exc:
+    except (ResultsError, BudgetError) as exc:
         raise BadInput(str(exc)) from None
     summary = result.summary
     term.print(_shares_table(summary, f"{summary['scenario']}: {runs:,} runs, seed {seed}"))
-    term.print(f"mean rounds: {summary['mean_rounds']:.1f}")
-    term.print(f"results: {result.path}")
-    term.print(f"report:  {result.path / 'report.html'}")
+    _say(term, f"mean rounds: {summary['mean_rounds']:.1f}")
+    _say(term, f"results: {result.path}")
+    _say(term, f"report:  {result.path / 'report.html'}")
 
 
 @app.command()
@@ -216,19 +245,22 @@ def compare(
     from sim.jobs import compare_job
     from sim.results import ResultsError
     from sim.scenario import ScenarioError
+    from sim.scenario.limits import BudgetError
+    from sim.scenario.text import printable
 
     if len(items) < 2:
         raise BadInput("compare: give at least two scenario files or results folders")
+    workers = _workers(workers)
     try:
         result = compare_job(items, runs=runs, seed=seed, workers=workers, out=out, force=force)
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
-    except ResultsError as exc:
+    except (ResultsError, BudgetError) as exc:
         raise BadInput(str(exc)) from None
     diff = result.differences
     baseline = next(iter(result.summaries))
     table = Table(
-        title=f"Difference in outcome shares from {baseline} (percentage points)",
+        title=printable(f"Difference in outcome shares from {baseline} (percentage points)"),
         title_justify="left",
     )
     table.add_column("scenario")
@@ -238,8 +270,8 @@ def compare(
     table.add_column("beyond noise?")
     for row in diff.itertuples():
         table.add_row(
-            row.scenario,
-            row.outcome.replace("_", " "),
+            printable(row.scenario),
+            printable(row.outcome.replace("_", " ")),
             f"{100 * row.baseline_share:.1f}%",
             f"{100 * row.share:.1f}%",
             f"{100 * row.difference:+.1f}",
@@ -251,27 +283,43 @@ def compare(
     term.print(
         "runs paired by index (common random numbers)"
         if paired
-        else "samples treated as independent (different seeds or runs)"
+        else "samples treated as independent (different seeds, runs, or actors and issues)"
     )
-    term.print(f"results: {result.path}")
-    term.print(f"report:  {result.path / 'report.html'}")
+    _say(term, f"results: {result.path}")
+    _say(term, f"report:  {result.path / 'report.html'}")
+
+
+def _what() -> str:
+    """The command being run, in a few words, for the one line an interrupt prints."""
+    args = [a for a in sys.argv[1:3] if a]
+    return " ".join(args) or "the command"
 
 
 def main() -> None:
-    """Entry point: bad input exits 2 with one line per problem; a crash exits 1, briefly."""
+    """Entry point: bad input exits 2 with one line per problem; a crash exits 1, briefly.
+
+    SIGINT and SIGTERM unwind the command (workers killed, temporary folder removed), print
+    one line and exit 130 or 143, as shells expect.
+    """
+    from sim.experiment.processes import Interrupted, interrupts_caught
+
     try:
-        app()
+        with interrupts_caught():
+            app()
     except BadInput as exc:
         for line in exc.lines:
-            err.print(line, markup=False)
+            _say(err, line)
         sys.exit(2)
+    except Interrupted as exc:
+        _say(err, f"negsim: {_what()} interrupted by {exc.name}; nothing was written")
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
+        _say(err, f"negsim: {_what()} interrupted; nothing was written")
         sys.exit(130)
     except Exception as exc:
         if os.environ.get("NEGSIM_DEBUG"):
             raise
-        err.print(f"negsim: internal error: {type(exc).__name__}: {exc}", markup=False)
+        _say(err, f"negsim: internal error: {type(exc).__name__}: {exc}")
         err.print("Set NEGSIM_DEBUG=1 to see the traceback, and please report it.", markup=False)
         sys.exit(1)
 

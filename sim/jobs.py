@@ -7,10 +7,9 @@ report); each layer still does one thing and none of them runs another's work.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
-import platform
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,9 @@ from sim.analysis import (
     summarize,
 )
 from sim.experiment import run_experiment
-from sim.experiment.runner import ChunkResult, default_workers
-from sim.results import Results, ResultsFolder, default_target, load_results, sha256
+from sim.experiment.runner import ChunkResult, check_memory, default_workers
+from sim.results import Results, ResultsFolder, default_target, load_results
+from sim.results.provenance import versions
 from sim.results.store import (
     MANIFEST_JSON,
     OUTCOMES_CSV,
@@ -47,31 +47,55 @@ CHART_FILES = {
 }
 
 
-def versions() -> dict[str, str]:
-    def v(name: str) -> str:
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            return "unknown"
-
-    return {
-        "negsim": v("negsim"),
-        "numpy": v("numpy"),
-        "pandas": v("pandas"),
-        "mesa": v("mesa"),
-        "python": platform.python_version(),
-    }
-
-
 def resolved(scenario: Scenario) -> dict[str, Any]:
     """The scenario after ``extends:`` and defaults, as plain data (what the manifest keeps)."""
     return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 def _labels(resolved_scenario: dict[str, Any]):
+    """Chart labels, bounded for large scenarios (sim/plots/scope.py), and what they omit."""
     from sim.plots import ScenarioLabels
+    from sim.plots.scope import chart_scope
 
-    return ScenarioLabels.from_resolved(resolved_scenario)
+    return chart_scope(ScenarioLabels.from_resolved(resolved_scenario), resolved_scenario)
+
+
+def _not_charted(
+    summary: dict, outcomes: pd.DataFrame, issues: list[str], actors: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Tables of the issues and actors the charts leave out, with their numbers."""
+    from sim.plots.scope import MAX_ACTOR_LINES, MAX_ISSUE_PANELS
+
+    nan = float("nan")
+    tables = {}
+    if issues:
+        quantiles = summary.get("issue_quantiles", {})
+        tables[
+            f"Issues not charted (the charts show the {MAX_ISSUE_PANELS} the actors care most "
+            "about)"
+        ] = pd.DataFrame(
+            {
+                "issue": issue,
+                "settled in": f"{100 * q.get('settled_share', 0):.1f}% of runs",
+                "median value": f"{q.get('q50', nan):.1f}",
+                "5%-95% of values": f"{q.get('q05', nan):.1f} to {q.get('q95', nan):.1f}",
+            }
+            for issue in issues
+            for q in [quantiles.get(issue, {})]
+        )
+    if actors:
+        tables[
+            f"Actors not charted (the charts show the {MAX_ACTOR_LINES} with the most capability)"
+        ] = pd.DataFrame(
+            {
+                "actor": actor,
+                "mean utility": f"{outcomes[f'utility_{actor}'].mean():.3f}"
+                if f"utility_{actor}" in outcomes
+                else "",
+            }
+            for actor in actors
+        )
+    return tables
 
 
 def draw_run_charts(
@@ -80,12 +104,25 @@ def draw_run_charts(
     """The four charts of one experiment, by file stem."""
     from sim import plots
 
+    charted = positions[
+        positions["issue"].isin([i.id for i in labels.issues])
+        & positions["actor"].isin([a.id for a in labels.actors])
+    ]
     return {
         "outcomes": plots.outcome_distribution({labels.title: summary}),
         "issue_values": plots.issue_values({labels.title: outcomes}, labels),
-        "trajectories": plots.trajectories(positions, labels, rounds),
+        "trajectories": plots.trajectories(charted, labels, rounds),
         "tension": plots.tension_and_endings({labels.title: rounds}),
     }
+
+
+@contextmanager
+def _text_as_text() -> Iterator[None]:
+    """Chart text from scenarios is shown as written: a ``$`` is not mathtext."""
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):
+        yield
 
 
 def _render(figures: dict[str, Any], folder: ResultsFolder) -> dict[str, bytes]:
@@ -119,16 +156,22 @@ def run_job(
     progress: Callable[[int], None] | None = None,
     charts: bool = True,
     scenario: Scenario | None = None,
+    sources: list[tuple[str, str]] | None = None,
 ) -> RunOutput:
     """Run one experiment and write its whole results folder (docs/results.md).
 
-    ``scenario`` is the file already loaded, when the caller has it.
+    ``scenario`` is the file already loaded, when the caller has it, with the ``sources``
+    ``load_scenario`` filled (each file read and the sha256 of its bytes as parsed): the
+    manifest records what was run, not what the files hold by the end of the run.
     """
-    scenario = scenario if scenario is not None else load_scenario(scenario_path)
+    if scenario is None or sources is None:
+        sources = []
+        scenario = load_scenario(scenario_path, sources)
     started = dt.datetime.now(dt.UTC)
     target = out if out is not None else default_target(results_root, scenario.id, started)
     workers = default_workers(runs) if workers is None else workers
-    with ResultsFolder(target, force) as folder:
+    check_memory(scenario, runs, workers, trajectories)  # before anything is written
+    with ResultsFolder(target, force, unique=out is None) as folder:
         writer = TrajectoryWriter(folder.file(TRAJECTORIES)) if trajectories else None
 
         def on_chunk(chunk: ChunkResult) -> None:
@@ -154,7 +197,8 @@ def run_job(
         spec = resolved(scenario)
         manifest = {
             "scenario_file": str(scenario_path),
-            "scenario_sha256": sha256(Path(scenario_path)),
+            "scenario_sha256": sources[0][1],
+            "scenario_files": [{"file": f, "sha256": h} for f, h in sources],
             "scenario": spec,
             "seed": seed,
             "runs": runs,
@@ -166,20 +210,24 @@ def run_job(
         if charts:
             from sim.report.html import render_report
 
-            figures = _render(
-                draw_run_charts(summary, exp.outcomes, rounds, positions, _labels(spec)), folder
-            )
+            labels, left_issues, left_actors = _labels(spec)
+            with _text_as_text():
+                figures = _render(
+                    draw_run_charts(summary, exp.outcomes, rounds, positions, labels), folder
+                )
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         folder.write_json(MANIFEST_JSON, manifest)
         if charts:
             from sim.report.tables import outcome_summary_table
 
+            rest = _not_charted(summary, exp.outcomes, left_issues, left_actors)
             page = render_report(
                 title=scenario.title,
                 notes=scenario.notes.model_dump(),
                 summary_rows=outcome_summary_table({scenario.title: summary}),
                 figures={CHART_FILES[s]: f for s, f in figures.items()},
                 manifest={k: v for k, v in manifest.items() if k != "scenario"},
+                extra_tables=rest,
             )
             folder.write_text("report.html", page)
         path = folder.commit()
@@ -191,6 +239,29 @@ class CompareOutput:
     path: Path
     differences: pd.DataFrame
     summaries: dict[str, dict[str, Any]]
+
+
+def _structure(res: Results) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The actors and issues a results folder's runs drew for: runs of the same seed are paired
+    (common random numbers) only between scenarios that draw for the same ones."""
+    spec = res.manifest.get("scenario") or {}
+    return (
+        tuple(str(a.get("id")) for a in spec.get("actors", [])),
+        tuple(str(i.get("id")) for i in spec.get("issues", [])),
+    )
+
+
+def _input_record(item: Path, res: Results) -> dict[str, Any]:
+    """What one compared input holds, read from its own files (not the command's defaults)."""
+    return {
+        "input": str(item),
+        "kind": "results folder" if item.is_dir() else "scenario file, run for this comparison",
+        "scenario": res.summary.get("scenario"),
+        "runs": res.summary.get("runs"),
+        "seed": res.summary.get("seed"),
+        "scenario_sha256": res.manifest.get("scenario_sha256"),
+        "negsim": (res.manifest.get("versions") or {}).get("negsim"),
+    }
 
 
 def _as_results(item: Path, runs: int, seed: int, workers: int | None, tmp: Path) -> Results:
@@ -218,9 +289,8 @@ def compare_job(
     from sim.report.tables import outcome_summary_table
 
     started = dt.datetime.now(dt.UTC)
-    if out is None:
-        out = results_root / "compare" / started.strftime("%Y%m%dT%H%M%SZ")
-    with ResultsFolder(out, force) as folder:
+    target = out if out is not None else default_target(results_root, "compare", started)
+    with ResultsFolder(target, force, unique=out is None) as folder:
         loaded: dict[str, Results] = {}
         for i, item in enumerate(items):
             res = _as_results(Path(item), runs, seed, workers, folder.path / f"runs/{i}")
@@ -232,18 +302,21 @@ def compare_job(
         baseline = names[0]
         tables = {n: r.outcomes for n, r in loaded.items()}
         seeds = {n: r.summary["seed"] for n, r in loaded.items()}
-        diff = outcome_differences(baseline, tables, seeds)
+        diff = outcome_differences(
+            baseline, tables, seeds, {n: _structure(r) for n, r in loaded.items()}
+        )
         summaries = {n: r.summary for n, r in loaded.items()}
         folder.write_csv("differences.csv", diff)
         folder.write_json("summaries.json", summaries)
-        base_labels = _labels(loaded[baseline].manifest["scenario"])
-        figures = {
-            "outcomes": plots.outcome_distribution(summaries),
-            "differences": plots.outcome_differences(diff, baseline),
-            "issue_values": plots.issue_values(tables, base_labels),
-            "tension": plots.tension_and_endings({n: r.rounds for n, r in loaded.items()}),
-        }
-        figures = _render(figures, folder)
+        base_labels = _labels(loaded[baseline].manifest["scenario"])[0]
+        with _text_as_text():
+            figures = {
+                "outcomes": plots.outcome_distribution(summaries),
+                "differences": plots.outcome_differences(diff, baseline),
+                "issue_values": plots.issue_values(tables, base_labels),
+                "tension": plots.tension_and_endings({n: r.rounds for n, r in loaded.items()}),
+            }
+            figures = _render(figures, folder)
         captions = {
             "outcomes": "Outcome distributions side by side, with 95% intervals",
             "differences": f"Difference in each outcome's share from {baseline}, with 95% "
@@ -253,9 +326,9 @@ def compare_job(
             "tension": "Tension and cumulative endings by round, scenarios overlaid",
         }
         manifest = {
-            "inputs": [str(i) for i in items],
-            "runs": runs,
-            "seed": seed,
+            "inputs": [
+                _input_record(Path(i), r) for i, r in zip(items, loaded.values(), strict=True)
+            ],
             "command_line": sys.argv,
             "versions": versions(),
             "started": started.isoformat(timespec="seconds"),
@@ -295,8 +368,8 @@ def compare_job(
             "Runs are paired by index (common random numbers: same seed, same runs), so each "
             "difference is measured run against run and its interval is narrow."
             if paired
-            else "Different seeds or run counts: the samples are compared as independent "
-            "(Newcombe's interval)."
+            else "Different seeds, run counts, or actors and issues: the samples are compared as "
+            "independent (Newcombe's interval)."
         )
         captions["issue_values"] += (
             f"; actors' ideal points and the status quo marked are {baseline}'s"

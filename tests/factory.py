@@ -71,6 +71,32 @@ def scenario_dict(
     }
 
 
+def crisis(p_win, cost, noise=0.0, resolve=0.0, rounds=4, settlement="issue_by_issue", **more):
+    """A (ideal 100, can fight) against B (ideal 0 = status quo).
+
+    B loses 0.5 if the talks fail (time pressure), so by the deadline it accepts any p <= 50;
+    A needs p >= 100 (p_win - cost). The range is non-empty while p_win - cost <= 0.5.
+    """
+    return scenario_dict(
+        [
+            actor(
+                "a",
+                {"x": stance(100)},
+                military_option={"p_win": p_win, "cost": cost, "signal": 0.5, "assumption": "t"},
+                dialogue=0.3,
+            ),
+            actor("b", {"x": stance(0)}, patience=0.5, dialogue=0.3, time_pressure=0.5),
+        ],
+        {"x": 0},
+        [{"id": "m", "name": "M", "participants": ["a", "b"], "issues": ["x"], "rounds": rounds}],
+        belief_noise=noise,
+        resolve_noise=resolve,
+        settlement=settlement,
+        tension={"initial": 0.8, "war_rate": 20, "breakdown_rate": 0},
+        **more,
+    )
+
+
 def write(tmp_path: Path, data: dict[str, Any], name: str = "case.yaml") -> Path:
     path = tmp_path / name
     yaml = YAML(typ="safe", pure=True)
@@ -82,3 +108,22 @@ def write(tmp_path: Path, data: dict[str, Any], name: str = "case.yaml") -> Path
 
 def build(tmp_path: Path, data: dict[str, Any], name: str = "case.yaml") -> Scenario:
     return load_scenario(write(tmp_path, copy.deepcopy(data), name))
+
+
+def negsim_here(*args: object, capsys: Any) -> tuple[int, str, str]:
+    """Run the command in this process (no interpreter start-up): exit code, stdout, stderr."""
+    import pytest
+
+    from sim import cli
+
+    old = sys.argv
+    sys.argv = ["negsim", *map(str, args)]
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+    finally:
+        sys.argv = old
+    captured = capsys.readouterr()
+    code = done.value.code
+    code = code if isinstance(code, int) else (0 if code is None else 1)
+    return code, captured.out, captured.err

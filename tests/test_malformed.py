@@ -19,7 +19,7 @@ import pytest
 
 from sim.scenario import ScenarioError, load_scenario
 
-from .factory import negsim
+from .factory import negsim, negsim_here
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -131,6 +131,19 @@ CASES: dict[str, Expected] = {
     "extends_loop_a.yaml": Expected(2, "extends", "extends loop", file="extends_loop_b.yaml"),
     "extends_loop_b.yaml": Expected(2, "extends", "extends loop", file="extends_loop_a.yaml"),
     "extends_missing.yaml": Expected(2, "extends", "does not exist"),
+    # --- hostile files (issue 10): nothing read that is not a scenario, nothing echoed
+    "extends_nul.yaml": Expected(2, "extends", "control characters"),
+    "extends_system_file.yaml": Expected(2, "extends", "ending in .yaml or .yml"),
+    "extends_text_file.yaml": Expected(2, "(document)", "this file holds text", "top_scalar.yaml"),
+    # --- texts shown to readers, compared as readers see them
+    "blank_title.yaml": Expected(3, "title", "must not be blank"),
+    "invisible_name.yaml": Expected(30, "actors[1].name", "must not be blank"),
+    "zero_width_duplicate_name.yaml": Expected(21, "actors[0].name", "share this name"),
+    "fullwidth_duplicate_name.yaml": Expected(21, "actors[0].name", "share this name"),
+    # --- sampling can never give NaN; budgets before work
+    "dist_beta_huge.yaml": Expected(32, "actors[1].flexibility", "at most 1e+06"),
+    "too_many_actors.yaml": Expected(108, "actors[100]", "NEGSIM_MAX_ACTORS"),
+    "too_many_rounds.yaml": Expected(52, "meetings", "NEGSIM_MAX_ROUNDS"),
 }
 
 
@@ -179,28 +192,30 @@ def test_load_reports_the_expected_problem(name):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_cli_validate_reports_the_problems(name):
+def test_cli_validate_reports_the_problems(name, capsys, monkeypatch):
+    # In-process (the same entry point as the command, without an interpreter per case).
     expected = CASES[name]
     path = MALFORMED / name
-    result = negsim("validate", path.relative_to(REPO))
-    output = result.stdout + result.stderr
+    monkeypatch.chdir(REPO)
+    code, stdout, stderr = negsim_here("validate", path.relative_to(REPO), capsys=capsys)
+    output = stdout + stderr
     assert "Traceback" not in output, output
-    assert result.returncode == 2, f"exit code {result.returncode}\n{output}"
-    assert result.stdout == "", f"stdout should be empty:\n{result.stdout}"
-    lines = result.stderr.splitlines()
+    assert code == 2, f"exit code {code}\n{output}"
+    assert stdout == "", f"stdout should be empty:\n{stdout}"
+    lines = stderr.splitlines()
     assert lines, "no problem printed on stderr"
     for line in lines:
         assert LINE_FORMAT.match(line), f"not FILE:LINE:COL: field: message: {line!r}"
     try:
         load_scenario(path)
     except ScenarioError as exc:
-        assert len(lines) == len(exc.problems), result.stderr
+        assert len(lines) == len(exc.problems), stderr
     except BaseException:
         pass  # the in-process test reports the crash
     where = f"{expected.file or name}:{expected.line}:"
     assert any(
         where in line and expected.field in line and expected.message in line for line in lines
-    ), f"no line with {where} ~{expected.field!r} ~{expected.message!r}:\n{result.stderr}"
+    ), f"no line with {where} ~{expected.field!r} ~{expected.message!r}:\n{stderr}"
 
 
 def test_billion_laughs_is_refused_quickly():
@@ -226,6 +241,25 @@ def test_a_bad_stance_key_names_the_key_itself():
     assert "actors[0].stances.Monitoring" in fields, fields
     problem = problems[fields.index("actors[0].stances.Monitoring")]
     assert problem.got is None or "Monitoring" in problem.got
+
+
+def test_the_whole_corpus_in_one_command():
+    """The command itself (one interpreter): one line per problem, exit 2, no traceback."""
+    names = sorted(CASES)
+    result = negsim("validate", *(MALFORMED.relative_to(REPO) / n for n in names))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    for name in names:
+        assert any(
+            f"{CASES[name].file or name}:{CASES[name].line}:" in line
+            for line in result.stderr.splitlines()
+        ), name
+
+
+def test_a_file_that_is_not_a_scenario_is_never_echoed():
+    for name in ("extends_text_file.yaml", "extends_system_file.yaml", "top_scalar.yaml"):
+        shown = "\n".join(str(p) for p in _load_problems(MALFORMED / name))
+        assert "just a sentence" not in shown and "root:" not in shown, shown
 
 
 def test_an_extends_loop_names_every_file_in_it():

@@ -10,13 +10,20 @@ from .intervals import newcombe, paired_difference
 
 
 def outcome_differences(
-    baseline: str, tables: dict[str, pd.DataFrame], seeds: dict[str, int]
+    baseline: str,
+    tables: dict[str, pd.DataFrame],
+    seeds: dict[str, int],
+    structures: dict[str, object] | None = None,
 ) -> pd.DataFrame:
     """Each scenario's share of each outcome minus the baseline's, with a 95% interval.
 
     When a scenario was run with the baseline's seed and the same run indices (common random
-    numbers), runs are paired; otherwise the samples are treated as independent.
+    numbers), runs are paired; otherwise the samples are treated as independent. Given
+    ``structures`` (what each scenario draws for: its actors and issues), runs are paired only
+    between scenarios of the same structure: the same seed means nothing between unrelated
+    crises.
     """
+    structures = structures or {}
     base = tables[baseline]
     rows = []
     for name, table in tables.items():
@@ -24,6 +31,7 @@ def outcome_differences(
             continue
         paired = (
             seeds.get(name) == seeds.get(baseline)
+            and structures.get(name) == structures.get(baseline)
             and len(table) == len(base)
             and (table["run"].to_numpy() == base["run"].to_numpy()).all()
         )

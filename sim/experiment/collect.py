@@ -55,6 +55,11 @@ def _position_hist(positions: np.ndarray) -> np.ndarray:
     return np.bincount(flat.ravel(), minlength=n * k * POSITION_BINS).reshape(n, k, -1)
 
 
+def stats_bytes(horizon: int, actors: int, issues: int) -> int:
+    """Bytes of one ``RoundStats`` (int32 histograms), the bulk of what an experiment holds."""
+    return 4 * (horizon + 1) * actors * issues * POSITION_BINS + 4 * horizon * TENSION_BINS
+
+
 class Collector:
     """Watches a model's rounds and keeps only what the aggregates need."""
 
@@ -100,7 +105,20 @@ class Collector:
 
 
 def quantiles_from_hist(hist: np.ndarray, step: float, qs: tuple[float, ...]) -> np.ndarray:
-    """Quantiles [..., len(qs)] from histograms [..., bins] of width ``step`` (lower rule)."""
+    """Quantiles [..., len(qs)] from histograms [..., bins] of width ``step`` (lower rule).
+
+    Taken a slice of the first axis at a time, so the cumulative sums never need more than a
+    few megabytes beside the histograms themselves.
+    """
+    block = max(1, 4_000_000 // max(1, hist[:1].size))
+    if hist.ndim > 1 and hist.shape[0] > block:
+        return np.concatenate(
+            [_quantiles(hist[i : i + block], step, qs) for i in range(0, hist.shape[0], block)]
+        )
+    return _quantiles(hist, step, qs)
+
+
+def _quantiles(hist: np.ndarray, step: float, qs: tuple[float, ...]) -> np.ndarray:
     total = hist.sum(axis=-1, keepdims=True)
     cum = np.cumsum(hist, axis=-1)
     out = np.full((*hist.shape[:-1], len(qs)), np.nan)

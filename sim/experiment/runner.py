@@ -8,20 +8,20 @@ an experiment goes, never what it finds.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sim.model.talks import Talks
+from sim.scenario.limits import MEMORY_MB, BudgetError
 from sim.scenario.schema import Scenario
 
-from .collect import Collector, RoundStats
+from .collect import Collector, RoundStats, stats_bytes
+from .processes import MAX_WORKERS_PER_CORE, cores, physical_memory, worker_pool
 
 CHUNK = 5_000
 PARALLEL_FROM = 20_000
@@ -49,7 +49,61 @@ class Experiment:
 
 def default_workers(runs: int) -> int:
     """In-process for small experiments (no start-up cost), every core for large ones."""
-    return 1 if runs < PARALLEL_FROM else max(1, os.cpu_count() or 1)
+    return 1 if runs < PARALLEL_FROM else cores()
+
+
+def memory_needed(
+    scenario: Scenario, runs: int, workers: int, trajectories: bool = False
+) -> tuple[int, str]:
+    """An upper estimate of the bytes an experiment holds at its peak, and what they are.
+
+    The per-round histograms (one set per worker, and two in the parent while it merges) are
+    the bulk; trajectories and the outcome table grow with the runs.
+    """
+    from sim.model.schedule import build_schedule
+
+    h, n, k = len(build_schedule(scenario)), len(scenario.actors), len(scenario.issues)
+    chunks = _chunks(runs, workers, None)
+    active = min(workers, len(chunks), MAX_WORKERS_PER_CORE * cores())
+    size = max(stop - start for start, stop in chunks)
+    hist = stats_bytes(h, n, k)
+    copies = 2 if active <= 1 else 3 + 2 * active
+    per_chunk = size * (n * n * k + 30 * n * k + 20 * k) * 8  # the batched model's arrays
+    if trajectories:
+        per_chunk += 3 * size * h * (n * k + k + 3) * 8
+    table = 2 * runs * (3 + 2 * k + n) * 8
+    parts = {
+        f"per-round histograms ({h:,} rounds x {n} actors x {k} issues x {copies} copies)": (
+            copies * hist
+        ),
+        f"batched models ({max(1, active)} x {size:,} runs)": max(1, active) * per_chunk,
+        f"outcome table ({runs:,} rows)": table,
+    }
+    total = sum(parts.values())
+    what = ", ".join(f"{name} {b / 1e6:,.0f} MB" for name, b in parts.items())
+    return total, what
+
+
+def memory_budget() -> int:
+    """Bytes an experiment may use: NEGSIM_MAX_MEMORY_MB, at most half this machine's memory
+    unless that variable says otherwise."""
+    budget = MEMORY_MB.value * 1_000_000
+    ram = physical_memory()
+    if ram is not None and MEMORY_MB.env not in os.environ:
+        budget = min(budget, ram // 2)
+    return budget
+
+
+def check_memory(scenario: Scenario, runs: int, workers: int, trajectories: bool = False) -> None:
+    """Refuse, before any work, an experiment whose outputs would not fit the memory budget."""
+    need, what = memory_needed(scenario, runs, workers, trajectories)
+    budget = memory_budget()
+    if need > budget:
+        raise BudgetError(
+            f"{scenario.id}: {runs:,} runs need about {need / 1e9:,.1f} GB ({what}), more than "
+            f"the memory budget of {budget / 1e9:,.1f} GB; use fewer workers or runs, "
+            f"shorten the agenda, or set the environment variable {MEMORY_MB.env} to raise it"
+        )
 
 
 def play_chunk(
@@ -89,11 +143,8 @@ def iter_chunks(
         for start, stop in bounds:
             yield play_chunk(scenario, seed, start, stop, trajectories)
         return
-    # Fork where the platform has it: workers inherit the imported modules and start at once.
-    # Asked for explicitly, because importing mesa sets the global start method to spawn.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=min(workers, len(bounds)), mp_context=context) as pool:
+    # An interrupt (or an abandoned generator) kills the workers instead of awaiting them.
+    with worker_pool(min(workers, len(bounds), MAX_WORKERS_PER_CORE * cores())) as pool:
         futures = [
             pool.submit(play_chunk, scenario, seed, start, stop, trajectories)
             for start, stop in bounds
@@ -101,7 +152,16 @@ def iter_chunks(
         for i in range(len(futures)):
             # Drop each future once read, so the parent holds one chunk's result at a time.
             future, futures[i] = futures[i], None
-            yield future.result()
+            yield _result(future)
+
+
+def _result(future):
+    """Wait in short slices, so a signal is handled at once on every platform."""
+    while True:
+        try:
+            return future.result(timeout=0.25)
+        except FutureTimeout:
+            continue
 
 
 def run_experiment(
@@ -117,6 +177,7 @@ def run_experiment(
     from sim.model.schedule import build_schedule
 
     workers = default_workers(runs) if workers is None else workers
+    check_memory(scenario, runs, workers, trajectories)
     schedule = build_schedule(scenario)
     stats = RoundStats.empty(len(schedule), len(scenario.actors), len(scenario.issues))
     tables: list[pd.DataFrame] = []

@@ -262,13 +262,17 @@ class Actor(mesa.Agent):
         return self.utility(package)
 
     # ---- updates shared by the mechanisms ------------------------------------------------
-    def concede_toward(self, target: np.ndarray, still_open: np.ndarray) -> np.ndarray:
+    def concede_toward(
+        self, target: np.ndarray, still_open: np.ndarray, pressure: np.ndarray | float = 0.0
+    ) -> np.ndarray:
         """Give ground toward ``target``, most where it cares least, never past a red line.
 
-        Step: ``flexibility * (1 - salience) * (target - position)``, salience on the shared
-        scale (the exchange model's logic: concede where it costs you least). Returns the step.
+        Step: ``max(flexibility * (1 - salience), pressure) * (target - position)``, salience
+        on the shared scale (the exchange model's logic: concede where it costs you least);
+        ``pressure`` [R, K] is a forum's push on isolated members. Returns the step.
         """
-        step = self.flexibility[:, None] * (1.0 - self.salience) * (target - self.position)
+        rate = np.maximum(self.flexibility[:, None] * (1.0 - self.salience), pressure)
+        step = rate * (target - self.position)
         step = np.where(still_open, step, 0.0)
         new = np.clip(self.position + step, self.at_least, self.at_most)
         taken = new - self.position

@@ -8,6 +8,8 @@ from sim.scenario.schema import Scenario
 
 from .rules import Decision, compile_rule
 
+RANDOM = -2  # the proposer is recognised at random in each run (chair: random)
+
 
 @dataclass(frozen=True)
 class RoundPlan:
@@ -17,7 +19,7 @@ class RoundPlan:
     round_in_meeting: int  # 0-based, counting continuation rounds on
     participants: tuple[int, ...]  # actor indices
     decision: Decision  # whose acceptances make an agreement
-    proposer: int  # actor index, or -1 in a consultation
+    proposer: int  # actor index; -1 in a consultation; RANDOM: drawn per run (recognition)
     issues: tuple[int, ...]  # issue indices on the table
     continuation: bool = False
 
@@ -37,6 +39,8 @@ def build_schedule(sc: Scenario) -> list[RoundPlan]:
         decision = compile_rule(meeting, actor)
         if meeting.kind == "consultation":
             proposer = -1
+        elif meeting.chair == "random":
+            proposer = RANDOM
         elif meeting.chair == "rotate":
             proposer = parts[r % len(parts)]
         else:

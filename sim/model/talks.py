@@ -26,7 +26,7 @@ from .outcomes import (
     PARTIAL,
     STALEMATE,
 )
-from .schedule import RoundPlan, build_schedule
+from .schedule import RANDOM, RoundPlan, build_schedule
 
 
 @dataclass
@@ -36,6 +36,7 @@ class RoundRecord:
     t: int
     plan: RoundPlan
     active: np.ndarray  # [R] runs still talking at the start of the round
+    proposers: np.ndarray  # [R] actor index of each run's proposer (-1 in a consultation)
     proposal: np.ndarray | None  # [R, K] full package put on the table
     open_issues: np.ndarray  # [R, K] table issues still open at the start of the round
     responses: dict[int, Response]  # by actor index
@@ -130,16 +131,21 @@ class Talks(mesa.Model):
         proposal, responses = None, {}
         settled_now = np.zeros_like(self.settled)
 
+        proposers = np.full(len(active), plan.proposer)
         if meeting.kind == "negotiation":
-            proposer = self.actor_list[plan.proposer]
+            if plan.proposer == RANDOM:
+                proposers = self._recognise(parts, table)
             deciders = [self.actor_list[i] for i in plan.decision.deciders]
-            proposal = self.mechanism.propose(plan, proposer, deciders, open_issues)
+            proposal = self.values.copy()
+            for i in np.unique(proposers):
+                offer = self.mechanism.propose(plan, self.actor_list[i], deciders, open_issues)
+                proposal = np.where((proposers == i)[:, None], offer, proposal)
             responses = {a.index: self.mechanism.respond(a, proposal, open_issues) for a in parts}
             settled_now = self._decide(plan, parts, proposal, responses, open_issues)
             self.values = np.where(settled_now, proposal, self.values)
             self.settled |= settled_now
             still_open = open_issues & ~settled_now
-            self.mechanism.update(plan, proposer, parts, proposal, responses, still_open)
+            self.mechanism.update(plan, proposers, parts, proposal, responses, still_open)
             for a in parts:
                 if a.has_military_option:
                     deal = a.expect_deal(deciders, plan.decision, self.values, still_open)
@@ -157,6 +163,7 @@ class Talks(mesa.Model):
             t=self.t,
             plan=plan,
             active=active,
+            proposers=proposers,
             proposal=proposal,
             open_issues=open_issues,
             responses=responses,
@@ -175,6 +182,16 @@ class Talks(mesa.Model):
         )
         self.t += 1
         self.record = record
+
+    def _recognise(self, parts: list[Actor], table: np.ndarray) -> np.ndarray:
+        """Each run's proposer [R], drawn with probability proportional to capability times
+        salience on the table (Baron and Ferejohn 1989), from the round's own uniform."""
+        w = np.stack([a.capability * a.salience[:, table].sum(axis=1) for a in parts], axis=1)
+        w = np.where(w.sum(axis=1, keepdims=True) > 0, w, 1.0)
+        cum = np.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
+        u = self.draws.hazard_u[:, self.t, 2]
+        pick = np.minimum((cum < u[:, None]).sum(axis=1), len(parts) - 1)
+        return np.asarray([a.index for a in parts])[pick]
 
     def _decide(self, plan, parts, proposal, responses, open_issues) -> np.ndarray:
         """Which open issues the meeting's rule settles [R, K], red lines enforced here.

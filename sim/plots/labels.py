@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.scenario.text import printable
+
 OUTCOMES = ("agreement", "partial_agreement", "stalemate", "breakdown", "armed_conflict")
 
 OUTCOME_NAMES = {
@@ -100,9 +102,9 @@ class ScenarioLabels:
         issues = [
             IssueLabel(
                 id=str(i["id"]),
-                name=str(i.get("name") or i["id"]),
-                low=str(i.get("low") or ""),
-                high=str(i.get("high") or ""),
+                name=printable(i.get("name") or i["id"]),
+                low=printable(i.get("low") or ""),
+                high=printable(i.get("high") or ""),
                 status_quo=distribution_mean(i["status_quo"]),
             )
             for i in d.get("issues", [])
@@ -118,9 +120,10 @@ class ScenarioLabels:
                 )
                 ideals[str(issue_id)] = distribution_mean(position)
             actors.append(
-                ActorLabel(id=str(a["id"]), name=str(a.get("name") or a["id"]), ideals=ideals)
+                ActorLabel(id=str(a["id"]), name=printable(a.get("name") or a["id"]), ideals=ideals)
             )
-        return cls(title=str(d.get("title") or d.get("id") or ""), issues=issues, actors=actors)
+        title = printable(d.get("title") or d.get("id") or "")
+        return cls(title=title, issues=issues, actors=actors)
 
     def issue(self, issue_id: str) -> IssueLabel:
         for issue in self.issues:

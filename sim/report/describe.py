@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from sim.scenario.params import Dist, Value
 from sim.scenario.schema import Scenario
+from sim.scenario.text import printable
+
+
+def _t(text: object) -> Text:
+    """Scenario text for a table: never read as markup, control characters escaped."""
+    return Text(printable(text, keep="\n"))
+
+
+class _Table(Table):
+    """A rich Table whose title and cells are plain text, whatever they hold."""
+
+    def __init__(self, *, title: str, **kw) -> None:
+        super().__init__(title=_t(title), **kw)
+
+    def add_row(self, *cells: str | None, **kw) -> None:  # type: ignore[override]
+        super().add_row(*(_t(c or "") for c in cells), **kw)
 
 
 def fmt(value: Value | None) -> str:
@@ -30,7 +47,7 @@ def _basis(source: str | None, assumption: str | None) -> str:
 def describe(sc: Scenario) -> list[Table]:
     """One table of actor parameters, one per issue (stances with sources), one for the agenda."""
     tables = []
-    head = Table(title=f"{sc.title} ({sc.id})", title_justify="left", show_lines=True)
+    head = _Table(title=f"{sc.title} ({sc.id})", title_justify="left", show_lines=True)
     for col in ("actor", "capability", "flexibility", "patience", "dialogue", "bloc", "force"):
         head.add_column(col)
     for a in sc.actors:
@@ -51,7 +68,7 @@ def describe(sc: Scenario) -> list[Table]:
         )
     tables.append(head)
     for issue in sc.issues:
-        t = Table(
+        t = _Table(
             title=f"{issue.name}: 0 = {issue.low}; 100 = {issue.high}; status quo "
             f"{fmt(issue.status_quo)}",
             title_justify="left",
@@ -74,7 +91,7 @@ def describe(sc: Scenario) -> list[Table]:
                 basis += "\nred line: " + _basis(rl.source, rl.assumption)
             t.add_row(a.name, fmt(st.position), fmt(st.salience), red, basis)
         tables.append(t)
-    agenda = Table(title="Agenda (played in this order)", title_justify="left", show_lines=True)
+    agenda = _Table(title="Agenda (played in this order)", title_justify="left", show_lines=True)
     for col in ("#", "meeting", "date", "kind", "participants", "chair", "issues", "rounds"):
         agenda.add_column(col, overflow="fold")
     names = {a.id: a.name for a in sc.actors}

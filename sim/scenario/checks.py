@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from .limits import ROUNDS, SECTIONS
 from .params import Bounds, central
 from .schema import Rule, Scenario
+from .text import is_blank, name_key
 
 Path = tuple[str | int, ...]
 Finding = tuple[Path, str, str | None]
@@ -20,6 +22,8 @@ UNIT = Bounds(0, 1)
 def cross_check(sc: Scenario) -> list[Finding]:
     """Everything wrong across fields, in file order."""
     return [
+        *_budgets(sc),
+        *_blank(sc),
         *_unique(sc),
         *_stances(sc),
         *_agenda(sc),
@@ -35,11 +39,38 @@ def _unique(sc: Scenario) -> Iterator[Finding]:
             seen[item.id] += 1
             if seen[item.id] == 2:
                 yield (section, i, "id"), f"duplicate id in {section}", repr(item.id)
-    names = Counter(a.name for a in sc.actors)
+    # Compared as a reader sees them: a zero-width space or full-width letters make no new name.
+    names = Counter(name_key(a.name) for a in sc.actors)
     for i, actor in enumerate(sc.actors):
-        if names[actor.name] > 1:
+        if names[name_key(actor.name)] > 1:
             yield (("actors", i, "name"), "two actors share this name", repr(actor.name))
-            names[actor.name] = 0
+            names[name_key(actor.name)] = 0
+
+
+def _budgets(sc: Scenario) -> Iterator[Finding]:
+    """Counts within their limits once variants are merged (each file was checked as read)."""
+    for section, limit in SECTIONS.items():
+        found = len(getattr(sc, section))
+        if found > limit.value:
+            yield (section,), limit.exceeded(found), None
+    cont = sc.settings.continuation
+    rounds = sum(m.rounds for m in sc.meetings) + (cont.rounds if cont else 0)
+    if rounds > ROUNDS.value:
+        yield ("meetings",), f"the agenda plays {ROUNDS.exceeded(rounds)}", None
+
+
+def _blank(sc: Scenario) -> Iterator[Finding]:
+    """Texts that must say something: spaces or invisible characters alone are refused like
+    an empty text."""
+    texts: list[tuple[Path, str]] = [(("title",), sc.title)]
+    texts.append((("notes", "what_it_is"), sc.notes.what_it_is))
+    for k, issue in enumerate(sc.issues):
+        texts += [(("issues", k, f), getattr(issue, f)) for f in ("name", "low", "high")]
+    texts += [(("actors", i, "name"), a.name) for i, a in enumerate(sc.actors)]
+    texts += [(("meetings", m, "name"), x.name) for m, x in enumerate(sc.meetings)]
+    for where, text in texts:
+        if text and is_blank(text):
+            yield where, "must not be blank (it is shown to readers)", repr(text)
 
 
 def _stances(sc: Scenario) -> Iterator[Finding]:
@@ -84,7 +115,7 @@ def _agenda(sc: Scenario) -> Iterator[Finding]:
             elif pid in seen:
                 yield (*where, "participants", j), "listed twice", repr(pid)
             seen.add(pid)
-        if meeting.chair != "rotate" and meeting.chair not in seen:
+        if meeting.chair not in ("rotate", "random") and meeting.chair not in seen:
             yield (*where, "chair"), "must be one of the participants", repr(meeting.chair)
         tabled: set[str] = set()
         for j, iid in enumerate(meeting.issues):

@@ -17,9 +17,13 @@ from .schema import Scenario
 from .yamlio import LocatedDict, LocatedList, read_scenario_data
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge (``extends:``), validate and cross-check one scenario file."""
-    return _validate(read_scenario_data(Path(path)))
+def load_scenario(path: str | Path, sources: list[tuple[str, str]] | None = None) -> Scenario:
+    """Read, merge (``extends:``), validate and cross-check one scenario file.
+
+    ``sources``, when given, receives each file read (its name and the sha256 of the very
+    bytes parsed), the file itself first, then its ``extends:`` chain: what a manifest keeps.
+    """
+    return _validate(read_scenario_data(Path(path), sources=sources))
 
 
 def scenario_from_dict(data: Mapping[str, Any], name: str = "<data>") -> Scenario:
@@ -85,6 +89,9 @@ def _locate(data: LocatedDict, loc: tuple[Any, ...]) -> tuple[Location, tuple[An
     node: Any = data
     where, path = data.loc, ()
     for part in loc:
+        tag = isinstance(part, str) and ("[" in part or part[:1].isupper()) and part != "[key]"
+        if tag and not (isinstance(node, LocatedDict) and part in node):
+            continue  # a union member's tag (a type name), not a place in the data
         if part == "[key]":  # pydantic's marker for a bad mapping key: the key is the value
             return where, path, path[-1] if path else node
         if isinstance(node, LocatedDict) and isinstance(part, str):

@@ -61,6 +61,9 @@ class Dist:
 Value = float | Dist
 
 ARITY = {"normal": 2, "uniform": 2, "triangular": 3, "beta": 2}
+# Beyond this a beta is a fixed number (sd below 0.0005 of the range), and near 1e308 the
+# inverse CDF returns NaN: bounded so that sampling always gives numbers.
+MAX_BETA = 1e6
 EXAMPLE = (
     "a number or {normal: [mean, sd]}, {uniform: [low, high]}, "
     "{triangular: [low, mode, high]} or {beta: [a, b]}"
@@ -124,6 +127,8 @@ def parse_value(raw: Any, bounds: Bounds) -> Value:
     else:
         if a[0] <= 0 or a[1] <= 0:
             raise _err("beta needs a > 0 and b > 0")
+        if a[0] > MAX_BETA or a[1] > MAX_BETA:
+            raise _err(f"beta needs a and b at most {MAX_BETA:g} (use a number for a fixed value)")
         if not (math.isfinite(lo) and math.isfinite(hi)):
             raise _err("beta is only allowed on a field with finite bounds")
     return Dist(kind, a)

@@ -20,6 +20,8 @@ from .schema import Scenario
 
 POSITION = Bounds(0, 100)
 UNIT = Bounds(0, 1)
+# Uniforms per round: war, walk-out, and which participant is recognised to propose.
+HAZARD_DRAWS = 3
 ACTOR_FIELDS = (
     "capability",
     "flexibility",
@@ -57,7 +59,7 @@ class Draws:
     setting: dict[str, np.ndarray] = field(default_factory=dict)  # name -> [R]
     position_error: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, N, N, K] z
     resolve_error: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, N, N] z
-    hazard_u: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, H, 2]
+    hazard_u: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, H, 3]
 
 
 def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
@@ -119,7 +121,7 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
 
     # Second pass: one block of uniforms per run, then every value from its own column.
     p = sum(not isinstance(value, int | float) for _, _, value, _ in plan)
-    width = p + n * n * k_count + n * n + 2 * h
+    width = p + n * n * k_count + n * n + HAZARD_DRAWS * h
     u = run_streams(seed, runs, width)
     col = 0
     for dest, index, value, bounds in plan:
@@ -135,5 +137,5 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     z = special.ndtri(np.clip(u[:, p : p + n * n * k_count + n * n], 1e-12, 1 - 1e-12))
     d.position_error = z[:, : n * n * k_count].reshape(r, n, n, k_count)
     d.resolve_error = z[:, n * n * k_count :].reshape(r, n, n)
-    d.hazard_u = u[:, p + n * n * k_count + n * n :].reshape(r, h, 2)
+    d.hazard_u = u[:, p + n * n * k_count + n * n :].reshape(r, h, HAZARD_DRAWS)
     return d

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from .params import param
 
@@ -201,6 +201,22 @@ class Rule(Strict):
         return self
 
 
+def _rule_form(value: object) -> str:
+    """Which form of ``rule:`` was written, so an error speaks of that form only."""
+    if isinstance(value, str):
+        return "[all]"
+    return "[list]" if isinstance(value, list) else "[mapping]"
+
+
+# Tags in brackets are skipped when an error is traced back to its line (load.py).
+RuleField = Annotated[
+    Annotated[Literal["all"], Tag("[all]")]
+    | Annotated[list[Id], Tag("[list]")]
+    | Annotated[Rule, Tag("[mapping]")],
+    Discriminator(_rule_form),
+]
+
+
 class Meeting(Strict):
     """One forum on the agenda, played for a number of rounds."""
 
@@ -215,15 +231,25 @@ class Meeting(Strict):
         "align blocs, reveal information and ease tension but settle nothing.",
     )
     participants: list[Id] = Field(min_length=2, description="Actor ids at the table.")
-    chair: Id | Literal["rotate"] = Field(
-        "rotate", description="Actor id that proposes every round, or rotate among participants."
+    chair: Id | Literal["rotate", "random"] = Field(
+        "rotate",
+        description="Actor id that proposes every round; rotate: the participants in turn; "
+        "random: drawn each round with probability proportional to capability times salience "
+        "on the table (Baron and Ferejohn's recognition; docs/model.md, 2).",
     )
     issues: list[Id] = Field(default_factory=list, description="Issue ids on the table.")
     rounds: int = Field(1, ge=1, le=50, description="Rounds of exchange in this meeting.")
-    rule: Literal["all"] | list[Id] | Rule = Field(
+    rule: RuleField = Field(
         "all",
         description="Whose acceptance an agreement needs: all participants, these ids, or a "
         "decision rule (unanimity, majority, qualified majority, veto players).",
+    )
+    consensus: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.0,
+        description="Strength of the forum's consensus norm, 0-1: after a refusal a member "
+        "concedes toward the compromise point at least this times the capability share of the "
+        "others beyond it (a lone holdout feels it fully). The EU Council works this way; most "
+        "crisis talks do not (docs/model.md, 4.2).",
     )
     description: str | None = Field(None, description="What happens at this meeting.")
     source: str | None = Field(None, description="The source's words for this meeting.")

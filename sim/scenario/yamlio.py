@@ -9,7 +9,10 @@ are merged here, so every later error can still point at the file and line a val
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +21,11 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Location, Problem, ScenarioError, describe_value, display_path
+from .limits import FILE_BYTES, SECTIONS
 
 DISTRIBUTIONS = ("normal", "uniform", "triangular", "beta")
 MAX_NODES = 100_000
-MAX_BYTES = 5_000_000
+SUFFIXES = (".yaml", ".yml")
 PLAIN_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -113,20 +117,50 @@ class _Builder:
             self.stack.discard(id(node))
 
 
-def read_yaml(path: Path) -> LocatedDict:
-    """Parse one YAML file into located plain data, or raise ScenarioError with one problem."""
+def _read_bytes(path: Path, top: Location) -> bytes:
+    """The file's bytes, read only if it is a regular file within the size limit.
+
+    Checked before reading, so ``/dev/zero``, a FIFO or a 3 GB file is refused at once.
+    """
+
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([Problem(top, "(file)", message)])
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise fail(f"cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise fail("is a folder, not a scenario file")
+    if not stat.S_ISREG(info.st_mode):
+        raise fail("is not a regular file (a device, pipe or socket?); scenarios are files")
+    limit = FILE_BYTES.value
+    if info.st_size > limit:
+        raise fail(f"is too large: {FILE_BYTES.exceeded(info.st_size)}")
+    try:
+        with path.open("rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the check
+                raise fail("is not a regular file; scenarios are files")
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror}") from None
+    if len(raw) > limit:  # grew since the check
+        raise fail(f"is too large: more than the limit of {limit:,} bytes")
+    return raw
+
+
+def read_yaml(path: Path, sources: list[tuple[str, str]] | None = None) -> LocatedDict:
+    """Parse one YAML file into located plain data, or raise ScenarioError with one problem.
+
+    ``sources``, when given, receives the file's name and the sha256 of the bytes parsed.
+    """
     file = display_path(path)
     top = Location(file)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError([Problem(top, "(file)", "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(top, "(file)", "is a folder, not a scenario file")]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(top, "(file)", f"cannot be read: {exc.strerror}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise ScenarioError([Problem(top, "(file)", f"is larger than {MAX_BYTES:,} bytes")])
+    raw = _read_bytes(path, top)
+    if sources is not None:
+        sources.append((file, hashlib.sha256(raw).hexdigest()))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -144,7 +178,7 @@ def read_yaml(path: Path) -> LocatedDict:
         ) from None
     yaml = YAML(typ="safe", pure=True)
     try:
-        _check_depth(yaml, text, file)
+        _prescan(yaml, text, file)
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
         raise ScenarioError([_syntax_problem(exc, file)]) from None
@@ -154,13 +188,16 @@ def read_yaml(path: Path) -> LocatedDict:
         raise ScenarioError([Problem(top, "(document)", "the file is empty")])
     data = _Builder(file, yaml).build(node, "")
     if not isinstance(data, LocatedDict):
+        # Named by its kind only: the file may not be a scenario at all (a system file named
+        # by a hostile extends:), and its contents are not ours to print.
+        kind = "a list" if isinstance(data, list) else type(data).__name__.replace("str", "text")
         raise ScenarioError(
             [
                 Problem(
                     _loc(file, node),
                     "(document)",
-                    "a scenario is a mapping of fields (id, title, issues, actors, meetings...)",
-                    describe_value(data),
+                    "a scenario is a mapping of fields (id, title, issues, actors, meetings...);"
+                    f" this file holds {kind}",
                 )
             ]
         )
@@ -168,28 +205,55 @@ def read_yaml(path: Path) -> LocatedDict:
 
 
 MAX_DEPTH = 64
+_NODE_EVENTS = ("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent")
 
 
-def _check_depth(yaml: YAML, text: str, file: str) -> None:
-    """Refuse absurdly deep nesting before composing (the composer recurses per level)."""
-    depth = 0
+def _prescan(yaml: YAML, text: str, file: str) -> None:
+    """Refuse, from the parser's events and before building anything, absurd nesting (the
+    composer recurses per level), more than MAX_NODES values, and more actors, issues or
+    meetings than their limits: a 10,000-actor file stops at the 101st actor."""
+
+    def fail(event: Any, field: str, message: str) -> None:
+        mark = event.start_mark
+        where = Location(file, mark.line + 1, mark.column + 1)
+        raise ScenarioError([Problem(where, field, message)])
+
+    # One frame per open collection: [is_mapping, expecting_a_key, last_key, section, items]
+    stack: list[list[Any]] = []
+    nodes = 0
     for event in yaml.parse(text):
         name = type(event).__name__
+        if name in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.pop()
+            continue
+        if name not in _NODE_EVENTS:
+            continue
+        nodes += 1
+        if nodes > MAX_NODES:
+            fail(event, "(document)", f"more than {MAX_NODES:,} values; scenarios are far smaller")
+        section = None
+        if stack:
+            frame = stack[-1]
+            if frame[0]:
+                if frame[1]:  # a key
+                    frame[1], frame[2] = False, getattr(event, "value", None)
+                    if name == "ScalarEvent":
+                        continue
+                else:
+                    frame[1] = True
+                    section = frame[2] if len(stack) == 1 else None
+            elif frame[3] is not None:
+                frame[4] += 1
+                limit = SECTIONS[frame[3]]
+                if frame[4] > limit.value:
+                    message = limit.exceeded(frame[4], at_least=True)
+                    fail(event, f"{frame[3]}[{frame[4] - 1}]", message)
         if name in ("MappingStartEvent", "SequenceStartEvent"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise ScenarioError(
-                    [
-                        Problem(
-                            Location(file, mark.line + 1, mark.column + 1),
-                            "(document)",
-                            f"nested more than {MAX_DEPTH} levels deep",
-                        )
-                    ]
-                )
-        elif name in ("MappingEndEvent", "SequenceEndEvent"):
-            depth -= 1
+            if len(stack) >= MAX_DEPTH:
+                fail(event, "(document)", f"nested more than {MAX_DEPTH} levels deep")
+            is_seq = name == "SequenceStartEvent"
+            counted = section if is_seq and section in SECTIONS else None
+            stack.append([not is_seq, True, None, counted, 0])
 
 
 def _syntax_problem(exc: MarkedYAMLError, file: str) -> Problem:
@@ -290,9 +354,24 @@ def _by_id(*lists: list) -> bool:
     )
 
 
-def read_scenario_data(path: Path, _chain: tuple[Path, ...] = ()) -> LocatedDict:
-    """Read a scenario file and resolve its ``extends:`` chain (paths relative to each file)."""
-    data = read_yaml(path)
+def _resolve(path: Path) -> Path | None:
+    """The real path, or None for one that cannot be (a symbolic link loop, a NUL byte)."""
+    try:
+        return path.resolve(strict=False)
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def read_scenario_data(
+    path: Path,
+    _chain: tuple[Path, ...] = (),
+    sources: list[tuple[str, str]] | None = None,
+) -> LocatedDict:
+    """Read a scenario file and resolve its ``extends:`` chain (paths relative to each file).
+
+    ``sources`` receives each file read (name, sha256 of its bytes), the top file first.
+    """
+    data = read_yaml(path, sources)
     parent = data.get("extends")
     if parent is None:
         return data
@@ -301,16 +380,29 @@ def read_scenario_data(path: Path, _chain: tuple[Path, ...] = ()) -> LocatedDict
         raise ScenarioError(
             [Problem(where, "extends", "must name a scenario file", describe_value(parent))]
         )
-    target = (path.parent / parent).resolve()
-    chain = (*_chain, path.resolve())
+
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([Problem(where, "extends", message, describe_value(parent))])
+
+    if "\0" in parent or any(ord(ch) < 32 for ch in parent):
+        raise fail("a file name cannot hold control characters")
+    if Path(parent).suffix.lower() not in SUFFIXES:
+        raise fail("must name a scenario file ending in .yaml or .yml")
+    target = _resolve(path.parent / parent)
+    if target is None:
+        raise fail("cannot be followed (a loop of symbolic links?)")
+    here = _resolve(path) or path
+    chain = (*_chain, here)
     if target in chain:
         loop = " -> ".join(display_path(p) for p in (*chain, target))
         raise ScenarioError([Problem(where, "extends", f"extends loop: {loop}")])
-    if not target.is_file():
-        raise ScenarioError(
-            [Problem(where, "extends", "the scenario it extends does not exist", repr(parent))]
-        )
-    base = read_scenario_data(target, chain)
+    try:
+        exists = target.is_file()
+    except OSError:
+        exists = False
+    if not exists:
+        raise fail("the scenario it extends does not exist (or is not a file)")
+    base = read_scenario_data(target, chain, sources)
     del data["extends"]
     del data.key_locs["extends"]
     merged = _merge(base, data)

@@ -141,25 +141,42 @@ class Bargaining(Mechanism):
         return Response(accept=accept, worth=worth, reservation=reservation, crossed=crossed)
 
     # ---- after the decision --------------------------------------------------------------
-    def update(self, plan, proposer, parts, proposal, responses, still_open) -> None:
-        """Refusals reveal information; responders concede toward the offer, the proposer
-        toward the compromise point (its demand was refused)."""
+    def update(self, plan, proposers, parts, proposal, responses, still_open) -> None:
+        """Refusals reveal information; every participant concedes toward the compromise
+        point as it perceives it (the focal point of multilateral talks; with two parties,
+        toward the other), and a consensus norm presses isolated members harder."""
         talks = self.talks
         refused = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
         for a in parts:
             refused[:, a.index] = (still_open & ~responses[a.index].accept).any(axis=1)
         for b in parts:
             b.learn(talks.learning_rate, refused)
-        focal = self.focal_point(proposer, parts)
+        consensus = self.talks.scenario.meetings[plan.meeting].consensus
+        moves = []  # all decided on the positions of this round, then made together
         for a in parts:
-            a.concede_toward(focal if a is proposer else proposal, still_open)
+            focal = self.focal_point(a, parts)
+            pressure = consensus * self.isolation(a, parts, focal) if consensus else 0.0
+            moves.append((a, focal, pressure))
+        for a, focal, pressure in moves:
+            a.concede_toward(focal, still_open, pressure)
+
+    @staticmethod
+    def isolation(a: Actor, parts: list[Actor], focal: np.ndarray) -> np.ndarray:
+        """The capability share [R, K] of the others at the table beyond ``a`` toward the
+        compromise point: 1 for a lone holdout, about one half for a median member."""
+        side = np.sign(focal - a.position)
+        others = [b for b in parts if b is not a]
+        beyond = sum(
+            b.capability[:, None] * (np.sign(b.position - a.position) == side) for b in others
+        )
+        return beyond / sum(b.capability for b in others)[:, None]
 
     # ---- narration ----------------------------------------------------------------------
     def explain(self, rec: RoundRecord, run: int, fmt: Formatter) -> list[str]:
         talks = self.talks
         issues = talks.scenario.issues
         actors = talks.actor_list
-        proposer = actors[rec.plan.proposer]
+        proposer = actors[rec.proposers[run]]
         open_k = [k for k in range(len(issues)) if rec.open_issues[run, k]]
         if not open_k:
             return ["Everything on this table is already settled."]

@@ -44,8 +44,8 @@ class Mechanism:
     def propose(
         self, plan: RoundPlan, proposer: Actor, deciders: list[Actor], open_: np.ndarray
     ) -> np.ndarray:
-        """The package [R, K] put on the table: proposed values on open issues, current
-        values elsewhere."""
+        """The package [R, K] ``proposer`` would put on the table: proposed values on open
+        issues, current values elsewhere (called once per actor proposing in some run)."""
         raise NotImplementedError
 
     def respond(self, actor: Actor, proposal: np.ndarray, open_: np.ndarray) -> Response:
@@ -55,13 +55,14 @@ class Mechanism:
     def update(
         self,
         plan: RoundPlan,
-        proposer: Actor,
+        proposers: np.ndarray,
         parts: list[Actor],
         proposal: np.ndarray,
         responses: dict[int, Response],
         still_open: np.ndarray,
     ) -> None:
-        """After the decision: what participants learn and how their positions move."""
+        """After the decision: what participants learn and how their positions move
+        (``proposers`` [R]: each run's proposer, by actor index)."""
 
     def consult(self, parts: list[Actor]) -> None:
         """A consultation: no proposal; by default participants learn about one another."""
