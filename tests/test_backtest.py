@@ -219,3 +219,19 @@ def test_a_bdm_case_is_reported_on_its_own_scale():
     row = table.set_index("predictor").loc["negsim"]
     assert 4 <= row["q10"] <= row["q90"] <= 10 and 4 <= row["forecast"] <= 10
     assert row["abs_error"] == pytest.approx(abs(row["forecast"] - 8.833))
+
+
+def test_backtest_charts_are_legible_once_fitted_to_the_report(tiny):
+    from sim.plots.backtest import error_vs_movement, forecast_vs_outcome
+    from sim.plots.legible import MIN_TEXT_PX, shown_px
+
+    from .test_plots_room import painted_texts
+
+    for fig in (forecast_vs_outcome(tiny.forecasts, source="x"), error_vs_movement(tiny.forecasts)):
+        width = fig.get_figwidth()
+        small = [
+            t.get_text()
+            for t in painted_texts(fig)
+            if shown_px(t.get_fontsize(), width) < MIN_TEXT_PX
+        ]
+        assert small == []

@@ -40,8 +40,8 @@ def forecast_vs_outcome(forecasts: pd.DataFrame, *, source: str = "") -> Figure:
     as a vertical bar, so a wide spread of runs is visible beside a miss.
     """
     names = _predictors(forecasts)
-    rows, cols = style.grid_shape(len(names), max_cols=3)
-    fig = style.new_figure(4.6 * cols, 4.4 * rows + 0.6)
+    rows, cols = style.grid_shape(len(names))
+    fig = style.new_figure(style.MAX_WIDTH if cols > 1 else 6.5, 4.6 * rows + 0.8)
     y = forecasts["outcome"].to_numpy(float)
     for k, p in enumerate(names):
         ax = fig.add_subplot(rows, cols, k + 1)
@@ -84,7 +84,7 @@ def error_vs_movement(forecasts: pd.DataFrame, *, source: str = "") -> Figure:
     moved = (coded["outcome"] - coded["reference_point"]).abs().to_numpy(float)
     bins = np.digitize(moved, MOVE_BINS[1:-1], right=True)
     centres = [(a + b) / 2 for a, b in itertools.pairwise(MOVE_BINS)]
-    fig = style.new_figure(10.5, 6.4)
+    fig = style.new_figure(style.MAX_WIDTH, 6.8)
     ax = fig.add_subplot()
     style.style_axes(ax, grid_axis="both")
     names = _predictors(forecasts)
