@@ -203,8 +203,10 @@ class Actor(mesa.Agent):
         slack = best - ru
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             radius = np.where(w > 0, 100.0 * slack / w, np.where(slack >= 0, np.inf, -np.inf))
-        lo = np.maximum.reduce([x - radius, low, np.zeros_like(x)])
-        hi = np.minimum.reduce([x + radius, high, np.full_like(x, 100.0)])
+        # Pairwise, in the order a reduce over [x -/+ radius, red line, scale end] would take:
+        # the same values without stacking three [R, K] arrays first.
+        lo = np.maximum(np.maximum(x - radius, low), 0.0)
+        hi = np.minimum(np.minimum(x + radius, high), 100.0)
         return lo, hi
 
     def best_point(

@@ -43,12 +43,22 @@ class Decision:
     def passes(self, accept: np.ndarray) -> np.ndarray:
         """Whether the acceptances ``accept[..., N]`` (by actor index) make an agreement."""
         votes = accept[..., list(self.voters)]
+        if self.kind == "unanimity" and all(w == 1.0 for w in self.weights):
+            # Unit weights: the share is 1 exactly when every voter accepts, and below
+            # 1 - 1/len(voters) otherwise, so this is the weighted test below, without the
+            # float array it would build (the engine's hottest line).
+            ok = votes.all(axis=-1)
+            return self._rest(accept, votes, ok)
         w = np.asarray(self.weights)
         share = (votes * w).sum(axis=-1) / w.sum()
         if self.kind == "majority":
             ok = share > self.threshold + TOLERANCE
         else:
             ok = share >= self.threshold - TOLERANCE
+        return self._rest(accept, votes, ok)
+
+    def _rest(self, accept: np.ndarray, votes: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        """The quorum and the vetoes, which every kind of rule adds to its own test."""
         if self.min_members:
             ok &= votes.sum(axis=-1) >= self.min_members
         for v in self.veto:
