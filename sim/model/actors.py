@@ -233,7 +233,9 @@ class Actor(mesa.Agent):
             ends += [lo, hi]
             accept_sets.append((d.index, lo, hi))
         cand = np.stack([self.position, *ends], axis=-1)  # [R, K, C]
-        cand = np.clip(cand, self.at_least[..., None], self.at_most[..., None])
+        # np.clip's value, in place (np.clip itself is slow on arrays of bounds).
+        np.maximum(cand, self.at_least[..., None], out=cand)
+        np.minimum(cand, self.at_most[..., None], out=cand)
         n = len(self.model.actor_list)
         accept = np.zeros((*cand.shape, n), dtype=bool)
         for i, lo, hi in accept_sets:

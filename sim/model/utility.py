@@ -31,7 +31,22 @@ def compromise_point(
     ``capability`` [..., N], ``salience`` and ``position`` [..., N, K]; returns [..., K].
     Where no actor cares about an issue the fallback (the current value) stands.
     """
+    return weighted_position(compromise_weights(capability, salience), position, fallback)
+
+
+def compromise_weights(
+    capability: np.ndarray, salience: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The weights of ``compromise_point`` and their totals per issue: fixed for a table
+    through a run, so a mechanism computes them once and reuses them every round."""
     w = capability[..., None] * salience
-    total = w.sum(axis=-2)
+    return w, w.sum(axis=-2)
+
+
+def weighted_position(
+    weights: tuple[np.ndarray, np.ndarray], position: np.ndarray, fallback: np.ndarray
+) -> np.ndarray:
+    """``compromise_point`` from weights ``compromise_weights`` made."""
+    w, total = weights
     mean = (w * position).sum(axis=-2) / np.where(total > 0, total, 1.0)
     return np.where(total > 0, mean, fallback)

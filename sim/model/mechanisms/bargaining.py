@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from ..actors import TOLERANCE, Actor, Response
-from ..utility import compromise_point, utility, within
+from ..utility import compromise_weights, utility, weighted_position, within
 from .base import Formatter, Mechanism
 
 if TYPE_CHECKING:
     from ..schedule import RoundPlan
-    from ..talks import RoundRecord
+    from ..talks import RoundRecord, Talks
 
 
 def _names(names: list[str]) -> str:
@@ -37,12 +37,23 @@ class Bargaining(Mechanism):
         "concessions after refusals"
     )
 
+    def __init__(self, talks: Talks):
+        super().__init__(talks)
+        # Compromise weights by table (actor indices): one computation per table per run.
+        self._table_weights: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
+
     # ---- proposals -----------------------------------------------------------------------
     def focal_point(self, proposer: Actor, parts: list[Actor]) -> np.ndarray:
         """The compromise point of those at the table as the proposer perceives them."""
-        return compromise_point(
-            np.stack([a.capability for a in parts], axis=-1),
-            np.stack([a.salience for a in parts], axis=-2),
+        table = tuple(a.index for a in parts)
+        cache = self._table_weights
+        if table not in cache:  # capability and salience do not change during a run
+            cache[table] = compromise_weights(
+                np.stack([a.capability for a in parts], axis=-1),
+                np.stack([a.salience for a in parts], axis=-2),
+            )
+        return weighted_position(
+            cache[table],
             np.stack([proposer.believed_position(a) for a in parts], axis=-2),
             self.talks.values,
         )
