@@ -166,13 +166,21 @@ def describe(scenario: ScenarioArg, sets: Sets = None) -> None:
 
 
 def _progress():
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     return Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        "left",
+        TimeRemainingColumn(),
         console=err,
         transient=True,
     )
@@ -245,6 +253,38 @@ def run(
         bool,
         typer.Option("--parquet", help="Write the per-run inputs as inputs.parquet, not .csv."),
     ] = False,
+    executor: Annotated[
+        str,
+        typer.Option(
+            help="Where chunks are played: process (this machine's cores) or dask (a Dask "
+            "cluster; needs negsim[dask]). Results are the same bytes either way."
+        ),
+    ] = "process",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address tcp://HOST:PORT \\[default: a local cluster of "
+            "--workers processes].",
+            show_default=False,
+        ),
+    ] = None,
+    chunk: Annotated[
+        int | None,
+        typer.Option(
+            help="Runs per chunk, the unit of work handed to a worker and of checkpointing "
+            "\\[default: up to 5,000].",
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Finish a run to the same --out that was killed part-way, from its last "
+            "complete chunk (same scenario, seed and runs).",
+        ),
+    ] = False,
 ) -> None:
     """Run a Monte Carlo experiment: outcome shares with intervals, charts and a report."""
     from sim.jobs import run_job
@@ -257,10 +297,31 @@ def run(
     # Bad input is reported before anything is announced.
     loaded = _load(scenario, sources, overrides)
     workers = _workers(workers)
+    if executor not in ("process", "dask"):
+        raise BadInput(f"--executor {executor!r}: choose process or dask")
+    if scheduler is not None:
+        if executor != "dask":
+            raise BadInput("--scheduler names a Dask scheduler; add --executor dask")
+        from sim.experiment.executors import ExecutorError, check_scheduler
+
+        try:
+            check_scheduler(scheduler)
+        except ExecutorError as exc:
+            raise BadInput(str(exc)) from None
     _say(err, f"negsim: {runs:,} runs of {scenario} with seed {seed}{_shown(overrides)}")
+    from sim.experiment.executors import ExecutorError
+
     try:
         with _progress() as bar:
             task = bar.add_task("simulating", total=runs)
+
+            def resumed(done: int) -> None:
+                if done:
+                    bar.console.print(f"negsim: resuming {out}: {done:,} of {runs:,} runs done")
+                    bar.update(task, completed=done)
+                else:
+                    bar.console.print(f"negsim: nothing to resume in {out}; starting afresh")
+
             result = run_job(
                 scenario,
                 runs=runs,
@@ -274,10 +335,15 @@ def run(
                 sources=sources,
                 overrides=overrides,
                 inputs_format="parquet" if parquet else "csv",
+                executor=executor,
+                scheduler=scheduler,
+                chunk=chunk,
+                resume=resume,
+                on_resume=resumed if resume else None,
             )
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
-    except (ResultsError, BudgetError) as exc:
+    except (ResultsError, BudgetError, ExecutorError) as exc:
         raise BadInput(str(exc)) from None
     summary = result.summary
     term.print(_shares_table(summary, f"{summary['scenario']}: {runs:,} runs, seed {seed}"))

@@ -7,6 +7,8 @@ report); each layer still does one thing and none of them runs another's work.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,10 +27,14 @@ from sim.analysis import (
     summarize,
 )
 from sim.experiment import run_experiment
+from sim.experiment.checkpoint import Checkpoint
+from sim.experiment.executors import make_executor
+from sim.experiment.processes import cores
 from sim.experiment.runner import ChunkResult, check_memory, default_workers
 from sim.results import Results, ResultsError, ResultsFolder, default_target, load_results
 from sim.results.provenance import versions
 from sim.results.store import (
+    MANIFEST_FORMAT,
     MANIFEST_JSON,
     OUTCOMES_CSV,
     POSITIONS_CSV,
@@ -40,6 +46,8 @@ from sim.results.trajectories import TrajectoryWriter
 from sim.scenario import Scenario, load_scenario, with_overrides
 from sim.scenario.overrides import manifest_entry
 from sim.scenario.rng import DRAWS
+
+CHECKPOINT_FORMAT = 1  # what a checkpoint marker holds; a change makes old ones unresumable
 
 CHART_FILES = {
     "outcomes": "Outcome distribution: share of runs ending each way, with 95% intervals",
@@ -168,6 +176,11 @@ def run_job(
     sources: list[tuple[str, str]] | None = None,
     overrides: Mapping[str, Any] | None = None,
     inputs_format: str = "csv",
+    executor: str = "process",
+    scheduler: str | None = None,
+    chunk: int | None = None,
+    resume: bool = False,
+    on_resume: Callable[[int], None] | None = None,
 ) -> RunOutput:
     """Run one experiment and write its whole results folder (docs/results.md).
 
@@ -175,6 +188,11 @@ def run_job(
     manifest. ``scenario`` is the file already loaded (overrides applied), when the caller has
     it, with the ``sources`` ``load_scenario`` filled (each file read and the sha256 of its
     bytes as parsed): the manifest records what was run, not what the files hold by the end.
+
+    ``executor`` (``process`` or ``dask``, with ``scheduler``) plays the chunks of ``chunk``
+    runs. With ``out`` named (and no trajectories), each chunk is checkpointed as it completes,
+    so a run killed part-way finishes with ``resume`` from its last complete chunk
+    (``on_resume`` is told how many runs were found done) and writes the same bytes.
     """
     overrides = dict(overrides or {})
     if scenario is None or sources is None:
@@ -182,9 +200,28 @@ def run_job(
         scenario = with_overrides(load_scenario(scenario_path, sources), overrides)
     started = dt.datetime.now(dt.UTC)
     target = out if out is not None else default_target(results_root, scenario.id, started)
-    workers = default_workers(runs) if workers is None else workers
+    if resume and out is None:
+        raise ResultsError("--resume needs --out DIR: the folder the interrupted run was writing")
+    if resume and trajectories:
+        raise ResultsError("--resume cannot be used with --trajectories (not checkpointed)")
+    if workers is None:
+        workers = cores() if executor == "dask" else default_workers(runs)
     check_memory(scenario, runs, workers, trajectories)  # before anything is written
-    with ResultsFolder(target, force, unique=out is None) as folder:
+    spec = resolved(scenario)
+    key = None
+    if out is not None and not trajectories:
+        key = {
+            "format": CHECKPOINT_FORMAT,
+            "scenario_sha256": hashlib.sha256(
+                json.dumps(spec, sort_keys=True).encode("utf-8")
+            ).hexdigest(),
+            "seed": seed,
+            "runs": runs,
+        }
+    with (
+        make_executor(executor, workers, scheduler) as pool,
+        ResultsFolder(target, force, unique=out is None, checkpoint=key, resume=resume) as folder,
+    ):
         writer = TrajectoryWriter(folder.file(TRAJECTORIES)) if trajectories else None
 
         def on_chunk(chunk: ChunkResult) -> None:
@@ -195,7 +232,15 @@ def run_job(
 
         try:
             exp = run_experiment(
-                scenario, runs, seed, workers, on_chunk=on_chunk, trajectories=trajectories
+                scenario,
+                runs,
+                seed,
+                chunk=chunk,
+                on_chunk=on_chunk,
+                trajectories=trajectories,
+                executor=pool,
+                checkpoint=Checkpoint(folder.checkpoint_folder()) if key else None,
+                on_resume=on_resume,
             )
         finally:
             if writer is not None:
@@ -208,8 +253,8 @@ def run_job(
         folder.write_json(SUMMARY_JSON, summary)
         folder.write_csv(ROUNDS_CSV, rounds)
         folder.write_csv(POSITIONS_CSV, positions)
-        spec = resolved(scenario)
         manifest = {
+            "format": MANIFEST_FORMAT,
             "scenario_file": str(scenario_path),
             "scenario_sha256": sources[0][1],
             "scenario_files": [{"file": f, "sha256": h} for f, h in sources],
@@ -219,7 +264,11 @@ def run_job(
             "runs": runs,
             "draws": DRAWS,
             "inputs_file": inputs_file,
-            "workers": workers,
+            "workers": pool.workers,
+            "executor": pool.kind,
+            "scheduler": scheduler,
+            "chunk": chunk,
+            "resumed": folder.resumed,
             "command_line": sys.argv,
             "versions": versions(),
             "started": started.isoformat(timespec="seconds"),
@@ -363,6 +412,7 @@ def compare_job(
             "tension": "Tension and cumulative endings by round, scenarios overlaid",
         }
         manifest = {
+            "format": MANIFEST_FORMAT,
             "inputs": [
                 _input_record(Path(i), r) for i, r in zip(items, loaded.values(), strict=True)
             ],

@@ -19,7 +19,7 @@ import pandas as pd
 from sim.importers import DEU_CITATION, Mapping, read_deu
 from sim.jobs import versions
 from sim.results import ResultsFolder, sha256
-from sim.results.store import MANIFEST_JSON
+from sim.results.store import MANIFEST_FORMAT, MANIFEST_JSON
 from sim.scenario.schema import Settings
 
 from .references import REFERENCES, reference_forecasts
@@ -154,6 +154,7 @@ def backtest_job(
         folder.write_csv(SKIPPED_CSV, skipped_table)
         seconds = time.perf_counter() - clock
         manifest = {
+            "format": MANIFEST_FORMAT,
             "data_file": str(data_path),
             "data_sha256": sha256(Path(data_path)),
             "data_source": DEU_CITATION,

@@ -1,8 +1,20 @@
-"""Experiments: many runs of one scenario under one master seed, in chunks, on one or more
-processes, reduced as the chunks arrive.
+"""Experiments: many runs of one scenario under one master seed, in chunks, on an executor,
+reduced as the chunks arrive.
 
-Run k depends only on (seed, k), so the chunk size and the number of workers change how fast
-an experiment goes, never what it finds.
+Run k depends only on (seed, k), so the chunk size, the executor and the number of workers
+change how fast an experiment goes, never what it finds.
+
+The API other jobs (``negsim sweep``) build on, kept stable:
+
+- ``make_executor(kind, workers, scheduler)`` (sim/experiment/executors.py): ``"sequential"``,
+  ``"process"`` or ``"dask"`` (``scheduler`` ``tcp://HOST:PORT``, or a loopback
+  ``LocalCluster`` of ``workers`` when None); a context manager. ``executor.map_chunks(fn,
+  chunks)`` yields ``fn(*chunk)`` for each chunk in the order given; ``fn`` is a module-level
+  function. ``ExecutorError`` carries the one-line reason an executor cannot start.
+- ``play_chunk(scenario, seed, start, stop, trajectories)``: runs [start, stop), a pure
+  function of its arguments (the ``fn`` to map for runs of one scenario).
+- ``run_experiment(scenario, runs, seed, executor=..., checkpoint=Checkpoint(dir))``: the
+  whole experiment, resumable from the checkpoint's folder (sim/experiment/checkpoint.py).
 """
 
 from __future__ import annotations
@@ -10,7 +22,6 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +32,10 @@ from sim.scenario.limits import MEMORY_MB, BudgetError
 from sim.scenario.sampling import random_keys
 from sim.scenario.schema import Scenario
 
+from .checkpoint import Checkpoint
 from .collect import Collector, RoundStats, stats_bytes
-from .processes import MAX_WORKERS_PER_CORE, cores, physical_memory, worker_pool
+from .executors import Executor, make_executor
+from .processes import MAX_WORKERS_PER_CORE, cores, physical_memory
 
 CHUNK = 5_000
 PARALLEL_FROM = 20_000
@@ -129,9 +142,11 @@ def play_chunk(
     return result
 
 
-def _chunks(runs: int, workers: int, chunk: int | None) -> list[tuple[int, int]]:
-    size = chunk or min(CHUNK, max(1, math.ceil(runs / max(workers, 1))))
-    return [(s, min(s + size, runs)) for s in range(0, runs, size)]
+def _chunks(runs: int, workers: int, chunk: int | None, first: int = 0) -> list[tuple[int, int]]:
+    """Run ranges [start, stop) covering [first, runs): a chunk's result is a function of its
+    range and the seed alone, so how runs are cut changes no result."""
+    size = chunk or min(CHUNK, max(1, math.ceil((runs - first) / max(workers, 1))))
+    return [(s, min(s + size, runs)) for s in range(first, runs, size)]
 
 
 def iter_chunks(
@@ -141,32 +156,21 @@ def iter_chunks(
     workers: int = 1,
     chunk: int | None = None,
     trajectories: bool = False,
+    executor: Executor | None = None,
+    first: int = 0,
 ) -> Iterator[ChunkResult]:
-    """Chunk results in run order, computed in-process or on a pool of ``workers``."""
-    bounds = _chunks(runs, workers, chunk)
-    if workers <= 1 or len(bounds) == 1:
-        for start, stop in bounds:
-            yield play_chunk(scenario, seed, start, stop, trajectories)
+    """Chunk results of runs [first, runs) in run order, on ``executor`` (by default, in this
+    process for one worker, else a process pool of ``workers``)."""
+    if executor is not None:
+        workers = executor.workers
+    bounds = _chunks(runs, workers, chunk, first)
+    tasks = [(scenario, seed, start, stop, trajectories) for start, stop in bounds]
+    if executor is not None:
+        yield from executor.map_chunks(play_chunk, tasks)
         return
-    # An interrupt (or an abandoned generator) kills the workers instead of awaiting them.
-    with worker_pool(min(workers, len(bounds), MAX_WORKERS_PER_CORE * cores())) as pool:
-        futures = [
-            pool.submit(play_chunk, scenario, seed, start, stop, trajectories)
-            for start, stop in bounds
-        ]
-        for i in range(len(futures)):
-            # Drop each future once read, so the parent holds one chunk's result at a time.
-            future, futures[i] = futures[i], None
-            yield _result(future)
-
-
-def _result(future):
-    """Wait in short slices, so a signal is handled at once on every platform."""
-    while True:
-        try:
-            return future.result(timeout=0.25)
-        except FutureTimeout:
-            continue
+    active = min(workers, len(bounds))
+    with make_executor("process" if active > 1 else "sequential", active) as own:
+        yield from own.map_chunks(play_chunk, tasks)
 
 
 def run_experiment(
@@ -177,20 +181,46 @@ def run_experiment(
     chunk: int | None = None,
     on_chunk: Callable[[ChunkResult], None] | None = None,
     trajectories: bool = False,
+    executor: Executor | None = None,
+    checkpoint: Checkpoint | None = None,
+    on_resume: Callable[[int], None] | None = None,
 ) -> Experiment:
-    """Play ``runs`` runs and reduce them; ``on_chunk`` sees each chunk (progress, trajectories)."""
+    """Play ``runs`` runs and reduce them; ``on_chunk`` sees each chunk (progress, trajectories).
+
+    ``executor`` plays the chunks (``make_executor``; by default this process or a pool of
+    ``workers``). With ``checkpoint``, each chunk is kept as it completes and an experiment
+    whose checkpoint already holds runs [0, done) plays only the rest (``on_resume(done)``
+    is told how many were found); the result is the same bytes as an uninterrupted run.
+    """
     from sim.model.schedule import build_schedule
 
+    if executor is not None:
+        workers = executor.workers
     workers = default_workers(runs) if workers is None else workers
     check_memory(scenario, runs, workers, trajectories)
     schedule = build_schedule(scenario)
     stats = RoundStats.empty(len(schedule), len(scenario.actors), len(scenario.issues))
     tables: list[pd.DataFrame] = []
     inputs: list[pd.DataFrame] = []
-    for result in iter_chunks(scenario, runs, seed, workers, chunk, trajectories):
+    done, starts = 0, []
+    if checkpoint is not None:
+        done, kept, chunks = checkpoint.load()
+        if kept is not None:
+            stats = kept
+        for table, drawn in chunks:
+            starts.append(int(table["run"].iloc[0]))
+            tables.append(table)
+            inputs.append(drawn)
+        if on_resume is not None:
+            on_resume(done)
+    for result in iter_chunks(scenario, runs, seed, workers, chunk, trajectories, executor, done):
         stats += result.stats
         tables.append(result.outcomes)
         inputs.append(result.inputs)
+        if checkpoint is not None:
+            stop = result.start + len(result.outcomes)
+            checkpoint.save(result.start, stop, result.outcomes, result.inputs, stats, starts)
+            starts.append(result.start)
         if on_chunk is not None:
             on_chunk(result)
     outcomes = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import hashlib
 import itertools
 import json
@@ -33,6 +34,9 @@ from sim.scenario import Scenario
 OUTCOMES_CSV = "outcomes.csv"
 SUMMARY_JSON = "summary.json"
 MANIFEST_JSON = "manifest.json"
+# The manifest's layout, raised when a field changes meaning or goes (docs/results.md);
+# manifests without it were written before it was kept.
+MANIFEST_FORMAT = 1
 ROUNDS_CSV = "rounds_summary.csv"
 POSITIONS_CSV = "positions_summary.csv"
 TRAJECTORIES = "rounds.parquet"
@@ -54,6 +58,7 @@ def sha256(path: Path) -> str:
 
 
 CHECKPOINT = "checkpoint"  # a temporary folder holding this file is kept for --resume
+CHUNKS = "chunks"  # the finished chunks of a checkpointed experiment
 MANIFEST_LIMIT = 50_000_000
 _HOST = re.sub(r"[^A-Za-z0-9_-]", "_", platform.node() or "host")
 _TEMPORARY = re.compile(
@@ -132,13 +137,56 @@ def remove_stale(parent: Path) -> list[Path]:
     return removed
 
 
+def _checkpoints(target: Path) -> list[Path]:
+    """Temporary folders of dead processes of this machine that hold a checkpoint of
+    ``target``, newest first."""
+    found = []
+    for entry in target.parent.glob(f".{glob.escape(target.name)}.partial-*"):
+        m = _TEMPORARY.match(entry.name)
+        if m is None or m["name"] != target.name or (m["host"] not in (None, _HOST)):
+            continue
+        if entry.is_symlink() or not (entry / CHECKPOINT).is_file() or pid_alive(int(m["pid"])):
+            continue
+        found.append(entry)
+    return sorted(found, key=lambda e: e.stat().st_mtime, reverse=True)
+
+
+def _marker(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / CHECKPOINT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _differences(folder: Path, wanted: dict[str, Any]) -> str:
+    kept = _marker(folder) or {}
+    names = sorted(k for k in set(kept) | set(wanted) if kept.get(k) != wanted.get(k))
+    return ", ".join(names) or "unreadable marker"
+
+
 class ResultsFolder:
     """A folder being written: files go to a temporary sibling until ``commit``."""
 
-    def __init__(self, target: Path, force: bool = False, unique: bool = False):
+    def __init__(
+        self,
+        target: Path,
+        force: bool = False,
+        unique: bool = False,
+        checkpoint: dict[str, Any] | None = None,
+        resume: bool = False,
+    ):
         """``unique``: the target is a name negsim chose (a timestamp); if it is taken when the
-        results are complete, ``-2``, ``-3``... is added instead of failing."""
+        results are complete, ``-2``, ``-3``... is added instead of failing.
+
+        ``checkpoint`` (what identifies the experiment: scenario, seed, runs) marks the
+        temporary folder as one to keep for ``--resume`` if this process dies: the marker file
+        ``checkpoint`` holds it. With ``resume``, the temporary folder of a dead process that
+        was writing the same target for the same experiment is taken over (``resumed`` says
+        whether one was); without it, such a folder is discarded: the run starts over.
+        """
         target = Path(target)
+        self.resumed = False
         if not target.name or target.name in (".", ".."):
             raise ResultsError(f"{target}: not a folder negsim can write results into")
         self.target = target
@@ -159,10 +207,31 @@ class ResultsFolder:
             self.path = target.parent / f".{target.name}.partial-{serial}"
             if self.path.exists():
                 shutil.rmtree(self.path)
-            self.path.mkdir()
+            kept = _checkpoints(target) if checkpoint is not None and not unique else []
+            same = [old for old in kept if _marker(old) == checkpoint]
+            if resume and kept and not same:
+                raise ResultsError(
+                    f"{kept[0]}: holds a checkpoint of another experiment for {target} "
+                    f"({_differences(kept[0], checkpoint)} differ); run with the same arguments "
+                    "to resume, or without --resume to start over"
+                )
+            if resume and same:
+                same[0].rename(self.path)  # ours now: no other run can take it over
+                self.resumed = True
+            for old in kept:
+                if old.exists():
+                    shutil.rmtree(old, ignore_errors=True)  # superseded: the run starts over
+            if not self.resumed:
+                self.path.mkdir()
+            if checkpoint is not None:
+                self.file(CHECKPOINT).write_text(json.dumps(checkpoint, sort_keys=True) + "\n")
         except OSError as exc:
             where = exc.filename or target.parent
             raise ResultsError(f"{where}: cannot write results here ({exc.strerror})") from None
+
+    def checkpoint_folder(self) -> Path:
+        """Where the experiment keeps its chunks until the folder is complete."""
+        return self.path / CHUNKS
 
     def __enter__(self) -> ResultsFolder:
         return self
@@ -204,6 +273,9 @@ class ResultsFolder:
 
     def commit(self) -> Path:
         """Rename the finished folder into place (replacing an old one only with force)."""
+        shutil.rmtree(self.path / CHUNKS, ignore_errors=True)  # done: nothing left to resume
+        with contextlib.suppress(FileNotFoundError):
+            (self.path / CHECKPOINT).unlink()
         if self.unique:
             return self._commit_unique()
         old = None
