@@ -23,7 +23,6 @@ from sim.analysis import (
     pairing_notes,
     positions_summary,
     rounds_summary,
-    shares_table,
     summarize,
 )
 from sim.experiment import run_experiment
@@ -157,7 +156,6 @@ def _render(figures: dict[str, Any], folder: ResultsFolder) -> dict[str, bytes]:
 class RunOutput:
     path: Path
     summary: dict[str, Any]
-    shares: pd.DataFrame
 
 
 def run_job(
@@ -300,7 +298,7 @@ def run_job(
             )
             folder.write_text("report.html", page)
         path = folder.commit()
-    return RunOutput(path=path, summary=summary, shares=shares_table(summary))
+    return RunOutput(path=path, summary=summary)
 
 
 @dataclass

@@ -65,7 +65,7 @@ RESOLVED = {
         {
             "id": "nato",
             "name": "NATO",
-            "positions": {
+            "stances": {
                 "enlargement": {"position": 95, "salience": 0.5},
                 "troops": {"position": {"triangular": [0, 6, 12]}},
                 "sanctions": {"position": 60},
@@ -74,7 +74,7 @@ RESOLVED = {
         {
             "id": "russia",
             "name": "Russia",
-            "positions": {
+            "stances": {
                 "enlargement": {"position": {"beta": [1, 9]}},
                 "troops": {"position": 85},
                 "sanctions": {"position": 0},
@@ -83,7 +83,7 @@ RESOLVED = {
         {
             "id": "ukraine",
             "name": "Ukraine",
-            "positions": {
+            "stances": {
                 "enlargement": {"position": 100},
                 "troops": {"position": {"normal": [-5, 3]}},
                 "sanctions": {"position": 90},
@@ -358,7 +358,7 @@ def test_ideal_names_never_overlap_even_when_ideals_coincide() -> None:
     crowded = dict(
         RESOLVED,
         actors=[
-            {"id": f"a{k}", "name": f"Actor number {k}", "positions": {"troops": {"position": 50}}}
+            {"id": f"a{k}", "name": f"Actor number {k}", "stances": {"troops": {"position": 50}}}
             for k in range(6)
         ],
     )

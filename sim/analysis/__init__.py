@@ -3,7 +3,7 @@
 from .compare import outcome_differences, pairing_note, pairing_notes, shared_draws
 from .impossible import impossible_outcomes, unsettleable_issues
 from .intervals import newcombe, paired_difference, wilson
-from .summary import positions_summary, rounds_summary, shares_table, summarize
+from .summary import positions_summary, rounds_summary, summarize
 
 __all__ = [
     "impossible_outcomes",
@@ -15,7 +15,6 @@ __all__ = [
     "positions_summary",
     "rounds_summary",
     "shared_draws",
-    "shares_table",
     "summarize",
     "unsettleable_issues",
     "wilson",

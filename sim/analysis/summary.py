@@ -80,20 +80,3 @@ def positions_summary(exp: Experiment) -> pd.DataFrame:
     for j, name in enumerate(QNAMES):
         frame[name] = np.round(q[..., j].reshape(-1), 1)
     return frame
-
-
-def shares_table(summary: dict[str, Any]) -> pd.DataFrame:
-    """Outcome shares with intervals, one row per outcome, for printing and reports."""
-    rows = []
-    for o in summary["outcomes"]:
-        lo, hi = summary["ci95"][o]
-        rows.append(
-            {
-                "outcome": o,
-                "runs": summary["outcome_counts"][o],
-                "share": summary["outcome_shares"][o],
-                "ci95_low": lo,
-                "ci95_high": hi,
-            }
-        )
-    return pd.DataFrame(rows)

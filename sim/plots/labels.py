@@ -117,7 +117,7 @@ class ScenarioLabels:
         actors = []
         for a in d.get("actors", []):
             ideals = {}
-            for issue_id, stance in (a.get("stances") or a.get("positions") or {}).items():
+            for issue_id, stance in (a.get("stances") or {}).items():
                 position = (
                     stance["position"]
                     if isinstance(stance, Mapping) and "position" in stance
