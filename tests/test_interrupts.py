@@ -15,6 +15,7 @@ import pytest
 from sim.experiment import run_experiment
 from sim.experiment.processes import MAX_WORKERS_PER_CORE, cores, plan_workers
 from sim.results import ResultsFolder
+from sim.results.store import CHECKPOINT
 
 from .factory import REPO, load_scenario
 
@@ -90,10 +91,14 @@ def test_signals_stop_a_parallel_run_within_3_seconds_leaving_nothing(tmp_path):
         assert not (tmp_path / name / "out").exists()
         if sig == signal.SIGKILL:
             assert proc.returncode == -signal.SIGKILL
-            # Nothing can clean up after kill -9 but the next run writing beside it.
+            # Nothing can clean up after kill -9 but the next run writing beside it; a run to
+            # --out is checkpointed, so its folder is kept for --resume until a run to the same
+            # --out starts over.
             (left,) = (tmp_path / name).iterdir()
-            assert left.name.startswith(".out.partial-")
+            assert left.name.startswith(".out.partial-") and (left / CHECKPOINT).is_file()
             ResultsFolder(tmp_path / name / "next").abandon()
+            assert left.exists()
+            ResultsFolder(tmp_path / name / "out", checkpoint={"other": 1}).abandon()
         else:
             assert proc.returncode == 128 + sig, (name, err)
             assert f"interrupted by {signal.Signals(sig).name}" in err, err
