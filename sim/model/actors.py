@@ -232,24 +232,39 @@ class Actor(mesa.Agent):
             lo, hi = self.acceptable_interval(d, values, strategic)
             ends += [lo, hi]
             accept_sets.append((d.index, lo, hi))
-        cand = np.stack([self.position, *ends], axis=-1)  # [R, K, C]
+        # Candidates first, [C, R, K]: each is one contiguous copy, and every test below
+        # broadcasts an [R, K] array over them (the same values as candidates last).
+        cand = np.stack([self.position, *ends])
         # np.clip's value, in place (np.clip itself is slow on arrays of bounds).
-        np.maximum(cand, self.at_least[..., None], out=cand)
-        np.minimum(cand, self.at_most[..., None], out=cand)
-        n = len(self.model.actor_list)
-        accept = np.zeros((*cand.shape, n), dtype=bool)
-        for i, lo, hi in accept_sets:
-            accept[..., i] = (cand >= lo[..., None] - 1e-9) & (cand <= hi[..., None] + 1e-9)
-        if not judge_self:
-            accept[..., self.index] = True
-        ok = decision.passes(accept)
+        np.maximum(cand, self.at_least, out=cand)
+        np.minimum(cand, self.at_most, out=cand)
+        if decision.unanimous and {d.index for d in deciders} >= set(decision.deciders):
+            # Every decider must accept: a candidate passes when it lies in all the intervals,
+            # i.e. in [max lo, min hi] with the same tolerances, compared once, not N times.
+            # (A NaN end propagates through max/min and refuses, as its own test would.)
+            ok = np.ones(cand.shape, dtype=bool)
+            if accept_sets:
+                low = accept_sets[0][1] - 1e-9
+                high = accept_sets[0][2] + 1e-9
+                for _, lo, hi in accept_sets[1:]:
+                    low = np.maximum(low, lo - 1e-9)
+                    high = np.minimum(high, hi + 1e-9)
+                ok = (cand >= low) & (cand <= high)
+        else:
+            n = len(self.model.actor_list)
+            accept = np.zeros((*cand.shape, n), dtype=bool)
+            for i, lo, hi in accept_sets:
+                accept[..., i] = (cand >= lo - 1e-9) & (cand <= hi + 1e-9)
+            if not judge_self:
+                accept[..., self.index] = True
+            ok = decision.passes(accept)
         if judge_self and self.index not in decision.deciders:
             lo, hi = self.acceptable_interval(self, values, strategic)
-            ok &= (cand >= lo[..., None] - 1e-9) & (cand <= hi[..., None] + 1e-9)
-        dist = np.where(ok, np.abs(cand - self.position[..., None]), np.inf)
-        pick = np.argmin(dist, axis=-1)
-        best = np.take_along_axis(cand, pick[..., None], axis=-1)[..., 0]
-        return best, ok.any(axis=-1)
+            ok &= (cand >= lo - 1e-9) & (cand <= hi + 1e-9)
+        dist = np.where(ok, np.abs(cand - self.position), np.inf)
+        pick = np.argmin(dist, axis=0)  # the first nearest, in the candidates' order
+        best = np.take_along_axis(cand, pick[None], axis=0)[0]
+        return best, ok.any(axis=0)
 
     def expect_deal(
         self, deciders: list[Actor], decision: Decision, values: np.ndarray, open_: np.ndarray

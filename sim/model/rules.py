@@ -40,6 +40,17 @@ class Decision:
         """Everyone whose acceptance counts for something: the voters and the veto players."""
         return tuple(dict.fromkeys((*self.veto, *self.voters)))
 
+    @property
+    def unanimous(self) -> bool:
+        """Whether the rule passes exactly when every decider accepts (a unanimity rule with
+        unit weights and a quorum it always meets): then a caller may test acceptance as
+        one interval's intersection instead of actor by actor."""
+        return (
+            self.kind == "unanimity"
+            and all(w == 1.0 for w in self.weights)
+            and self.min_members <= len(self.voters)
+        )
+
     def passes(self, accept: np.ndarray) -> np.ndarray:
         """Whether the acceptances ``accept[..., N]`` (by actor index) make an agreement."""
         votes = accept[..., list(self.voters)]
