@@ -102,6 +102,16 @@ class DaskEvaluator(Executor):
                 f"--executor dask needs Dask, which is not installed; {DASK_HINT}"
             ) from None
         if scheduler is None:
+            import dask
+
+            # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off
+            # glibc's adaptive mmap threshold: every large numpy temporary is then mapped and
+            # unmapped afresh, and a chunk took four times the CPU of the process pool's.
+            environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+            environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+            self._stack.enter_context(
+                dask.config.set({"distributed.nanny.pre-spawn-environ": environ})
+            )
             cluster = LocalCluster(
                 n_workers=self.workers,
                 threads_per_worker=1,
