@@ -180,6 +180,7 @@ def test_outcomes_frame_is_complete_and_consistent(data, seed):
         "run",
         "outcome",
         "rounds",
+        "cause",
         *(f"settled_{k}" for k in issues),
         *(f"value_{k}" for k in issues),
         *(f"utility_{a}" for a in actors),

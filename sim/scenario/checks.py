@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .limits import ROUNDS, SECTIONS
+from .crisis_checks import crisis_check
 from .params import Bounds, central
 from .schema import Rule, Scenario
 from .text import is_blank, name_key
@@ -28,6 +29,7 @@ def cross_check(sc: Scenario) -> list[Finding]:
         *_stances(sc),
         *_agenda(sc),
         *_reachable(sc),
+        *crisis_check(sc),
     ]
 
 
