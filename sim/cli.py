@@ -88,12 +88,34 @@ def narrate(
     scenario: ScenarioArg,
     seed: Annotated[int, typer.Option(help="Master seed of the experiment.", min=0)] = DEFAULT_SEED,
     run: Annotated[int, typer.Option(help="Which run of that experiment to tell.", min=0)] = 0,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="One line per round that changed something.")
+    ] = False,
+    outcome: Annotated[
+        str | None,
+        typer.Option(help="Tell the first run that ended this way (e.g. armed_conflict)."),
+    ] = None,
+    runs: Annotated[
+        int, typer.Option(help="How many runs --outcome searches.", min=1, max=100_000)
+    ] = 1000,
 ) -> None:
     """Tell one run round by round in plain words (run k of `negsim run --seed S`)."""
+    from sim.model.outcomes import OUTCOMES
+    from sim.report.brief import brief as tell_briefly
+    from sim.report.brief import find_run
     from sim.report.narrate import narrate as tell
     from sim.scenario.text import printable
 
-    sys.stdout.write(printable(tell(_load(scenario), seed, run), keep="\n"))
+    sc = _load(scenario)
+    if outcome is not None:
+        if outcome not in OUTCOMES:
+            raise BadInput(f"--outcome: {outcome!r} is not one of {', '.join(OUTCOMES)}")
+        found = find_run(sc, seed, outcome, runs)
+        if found is None:
+            raise BadInput(f"--outcome: none of the first {runs:,} runs ended in {outcome}")
+        run = found
+    story = (tell_briefly if brief else tell)(sc, seed, run)
+    sys.stdout.write(printable(story, keep="\n"))
 
 
 @app.command()

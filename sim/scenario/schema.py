@@ -129,6 +129,12 @@ class Issue(Strict):
 
     id: Id
     name: str = Field(min_length=1, description="Short name of the issue.")
+    label: str | None = Field(
+        None,
+        min_length=1,
+        max_length=24,
+        description="A shorter name still, for brief narration (default: the name).",
+    )
     low: str = Field(min_length=1, description="What 0 on the scale means.")
     high: str = Field(min_length=1, description="What 100 on the scale means.")
     status_quo: Position = Field(description="Where things stand if nothing is agreed (0-100).")
