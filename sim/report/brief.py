@@ -29,22 +29,26 @@ def find_run(scenario: Scenario, seed: int, outcome: str, runs: int = 1000) -> i
 def _round_line(talks: Talks, rec: RoundRecord) -> str:
     """What changed in a round, or "no movement"."""
     actors = talks.actor_list
-    bits = crisis_lines(talks, rec)
+    bits = [line.rstrip(".") for line in crisis_lines(talks, rec, short=True)]
     if rec.proposal is not None:
         agreed = [
             f"{label(talks, k)} agreed at {rec.proposal[0, k]:.0f}"
             for k in range(len(talks.issue_ids))
             if rec.settled_now[0, k]
         ]
+        room = rec.crisis.present if rec.crisis and rec.crisis.present is not None else None
         refusers = [
             actors[i].name
             for i in rec.plan.participants
-            if (rec.open_issues[0] & ~rec.responses[i].accept[0]).any()
+            if (room is None or room[0, i])
+            and (rec.open_issues[0] & ~rec.responses[i].accept[0]).any()
         ]
         if agreed:
             bits.append("; ".join(agreed))
         elif rec.open_issues[0].any() and refusers:
-            bits.append(f"no agreement ({', '.join(refusers)} refusing)")
+            bits.append(f"No agreement ({', '.join(refusers)} refusing)")
+        elif rec.open_issues[0].any():
+            bits.append("No agreement")
     moved = [
         a.name
         for a in actors
@@ -55,7 +59,7 @@ def _round_line(talks: Talks, rec: RoundRecord) -> str:
     if rec.ended[0] != ONGOING:
         cause = CAUSES[talks.cause[0]]
         bits.append(
-            "ends in " + OUTCOMES[rec.ended[0]].replace("_", " ") + (f" ({cause})" if cause else "")
+            "Ends in " + OUTCOMES[rec.ended[0]].replace("_", " ") + (f" ({cause})" if cause else "")
         )
     return ". ".join(bits) if bits else "no movement"
 

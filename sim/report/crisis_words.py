@@ -17,8 +17,13 @@ def label(talks: Talks, k: int) -> str:
     return issue.label or issue.name
 
 
-def crisis_lines(talks: Talks, rec: RoundRecord, run: int = 0) -> list[str]:
-    """What the crisis did this round in run ``run``, one sentence each."""
+def crisis_lines(talks: Talks, rec: RoundRecord, run: int = 0, short: bool = False) -> list[str]:
+    """What the crisis did this round in run ``run``, one sentence each (``short``: issues by
+    their labels)."""
+
+    def name(k: int) -> str:
+        return label(talks, k) if short else talks.scenario.issues[k].name
+
     news = rec.crisis
     if news is None:
         return []
@@ -28,7 +33,7 @@ def crisis_lines(talks: Talks, rec: RoundRecord, run: int = 0) -> list[str]:
         if runs[run]:
             e = sc.events[j]
             bits = [
-                f"{label(talks, talks.issue_ids.index(i))} now stands at {v:g}"
+                f"{name(talks.issue_ids.index(i))} now stands at {v:g}"
                 for i, v in e.status_quo.items()
             ]
             bits += [f"{talks.actor_list[talks.actor_index[a]].name} leaves" for a in e.leave]
@@ -52,7 +57,7 @@ def crisis_lines(talks: Talks, rec: RoundRecord, run: int = 0) -> list[str]:
             why = "it has left the talks"
             if spec.boycott is not None:
                 ks = [talks.issue_ids.index(x) for x in spec.boycott.while_on_table]
-                on = [label(talks, k) for k in ks if rec.open_issues[run, k]]
+                on = [name(k) for k in ks if rec.open_issues[run, k]]
                 if on:
                     why = f"it will not meet while {_names(on)} is on the table"
             lines.append(f"{a.name} stays away: {why}.")
@@ -75,8 +80,7 @@ def crisis_lines(talks: Talks, rec: RoundRecord, run: int = 0) -> list[str]:
                     "walk_out": "it walks out of the talks",
                     "status_quo": "it changes the facts on the ground ("
                     + "; ".join(
-                        f"{label(talks, talks.issue_ids.index(i))} to {v:g}"
-                        for i, v in u.change.items()
+                        f"{name(talks.issue_ids.index(i))} to {v:g}" for i, v in u.change.items()
                     )
                     + ")",
                 }[u.consequence]

@@ -13,7 +13,7 @@ from sim.model.outcomes import ONGOING, OUTCOMES
 from sim.model.talks import RoundRecord, Talks
 from sim.scenario.schema import Issue, Scenario
 
-from .crisis_words import crisis_lines, label
+from .crisis_words import crisis_lines
 
 WIDTH_INDENT = "  "
 

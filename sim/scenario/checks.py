@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from .limits import ROUNDS, SECTIONS
 from .crisis_checks import crisis_check
+from .limits import ROUNDS, SECTIONS
 from .params import Bounds, central
 from .schema import Rule, Scenario
 from .text import is_blank, name_key

@@ -19,8 +19,9 @@ class When(Strict):
     """A point on the agenda: a meeting (and a round of it), or a round of the whole agenda."""
 
     meeting: Id | None = Field(
-        None, description="Id of the meeting; with no round, its last round (an ultimatum) or "
-        "its first (an event)."
+        None,
+        description="Id of the meeting; with no round, its last round (an ultimatum) or "
+        "its first (an event).",
     )
     round: Annotated[int, Field(ge=1, le=1000)] | None = Field(
         None,
@@ -154,4 +155,3 @@ class Accidents(Sourced):
     contact: Unit = Field(
         description="How closely opposing forces are in contact, 0-1 (events may change it)."
     )
-

@@ -1,4 +1,4 @@
-"""Cross-checks of the crisis fields: references, rounds that exist, threats that can be carried out.
+"""Cross-checks of the crisis fields: references, rounds that exist, threats that can be made.
 
 Each finding carries the path of the offending value, like ``checks.py``, so the message
 points at its line.

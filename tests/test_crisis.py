@@ -1,0 +1,187 @@
+"""Crisis fields by hand and by theory: ultimatums, events, boycotts, accidents, mediation."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from sim.model.crisis import CAUSES
+from sim.model.outcomes import ARMED_CONFLICT
+from sim.model.schedule import build_schedule
+from sim.model.talks import Talks, simulate
+from sim.scenario import ScenarioError, scenario_from_dict
+
+from .factory import REPO, actor, crisis, negsim, scenario_dict, stance
+
+BASELINE = REPO / "scenarios" / "nato_russia_2022.yaml"
+
+
+def threat(**extra):
+    return {
+        "id": "u",
+        "sender": "a",
+        "demand": {"x": {"at_least": 60}},
+        "consequence": "war",
+        "credibility": 1.0,
+        "assumption": "test",
+        **extra,
+    }
+
+
+def test_an_ultimatum_with_zero_credibility_changes_nothing():
+    base = crisis(0.7, 0.1, noise=8, resolve=0.1)
+    with_threat = copy.deepcopy(base)
+    with_threat["ultimatums"] = [threat(credibility=0.0, perception_noise=2.0)]
+    a = simulate(scenario_from_dict(base), 300, 5).drop(columns="cause")
+    b = simulate(scenario_from_dict(with_threat), 300, 5)
+    assert (b["cause"] != "ultimatum").all()
+    assert a.equals(b.drop(columns="cause"))
+
+
+def test_a_certain_costly_ultimatum_lowers_the_targets_bottom_line_by_its_cost():
+    # b: ideal 0 = status quo, salience 1 (U = 1 now), war_cost 0.3. A certain threat of war
+    # costs it 0.3 while the demand is unmet (docs/model.md, 12.1).
+    data = crisis(0.6, 0.2)
+    data["actors"][1]["war_cost"] = 0.3
+    plain = Talks(scenario_from_dict(data), 1, 4)
+    data["ultimatums"] = [threat()]
+    threatened = Talks(scenario_from_dict(data), 1, 4)
+    b0, b1 = plain.actor_list[1], threatened.actor_list[1]
+    drop = b0.bottom_line(plain.values) - b1.bottom_line(threatened.values)
+    np.testing.assert_allclose(drop, 0.3)
+    # A status-quo threat costs what the change would: x to 40 is worth 1 - 0.4 = 0.6 to b.
+    data["ultimatums"] = [threat(consequence="status_quo", change={"x": 40})]
+    moved = Talks(scenario_from_dict(data), 1, 4)
+    drop = b0.bottom_line(plain.values) - moved.actor_list[1].bottom_line(moved.values)
+    np.testing.assert_allclose(drop, 0.4)
+    # The sender itself is not threatened.
+    np.testing.assert_allclose(
+        plain.actor_list[0].bottom_line(plain.values),
+        moved.actor_list[0].bottom_line(moved.values),
+    )
+
+
+def test_an_unmet_certain_threat_of_war_is_carried_out_at_its_deadline():
+    data = crisis(0.0, 0.0, rounds=4)  # no war motive: deliberate war cannot come
+    data["actors"][1]["stances"]["x"]["red_line"] = {"at_most": 10, "assumption": "t"}
+    data["ultimatums"] = [threat(deadline={"meeting": "m", "round": 2})]
+    talks = Talks(scenario_from_dict(data), 3, 50)
+    talks.play()
+    unmet = talks.values[:, 0] < 60
+    assert unmet.all()
+    assert (talks.outcome == ARMED_CONFLICT).all()
+    assert (talks.rounds == 2).all()
+    assert {CAUSES[c] for c in talks.cause} == {"ultimatum"}
+
+
+def test_an_event_changes_the_status_quo_at_its_round_exactly():
+    data = crisis(0.0, 0.0, rounds=4)  # no war motive: every run reaches round 3
+    data["actors"][1]["stances"]["x"]["red_line"] = {"at_most": 0, "assumption": "t"}
+    data["actors"][0]["stances"]["x"]["red_line"] = {"at_least": 90, "assumption": "t"}
+    data["events"] = [
+        {
+            "id": "e",
+            "name": "Troops arrive",
+            "at": {"round": 3},
+            "status_quo": {"x": 30},
+            "assumption": "t",
+        }
+    ]
+    talks = Talks(scenario_from_dict(data), 2, 20)
+    seen = []
+    talks.play(lambda rec: seen.append(talks.values[:, 0].copy()))
+    assert not talks.settled.any()
+    np.testing.assert_array_equal(seen[0], 0.0)
+    np.testing.assert_array_equal(seen[1], 0.0)
+    np.testing.assert_array_equal(seen[2], 30.0)  # the start of round 3
+    # With probability 0 it never happens.
+    data["events"][0]["probability"] = 0.0
+    talks = Talks(scenario_from_dict(data), 2, 20)
+    talks.play()
+    np.testing.assert_array_equal(talks.values[:, 0], 0.0)
+
+
+def test_accidents_are_war_nobody_chose_and_grow_with_contact():
+    data = crisis(0.0, 0.0, rounds=6)  # p_win - cost = 0: no deliberate war
+    data["actors"][1]["stances"]["x"]["red_line"] = {"at_most": 0, "assumption": "t"}
+    data["settings"]["accidents"] = {"rate": 2.0, "contact": 0.5, "assumption": "t"}
+    df = simulate(scenario_from_dict(data), 400, 9)
+    war = df["outcome"] == "armed_conflict"
+    assert war.sum() > 0
+    assert (df.loc[war, "cause"] == "accident").all()
+    data["settings"]["accidents"]["contact"] = 0.0
+    none = simulate(scenario_from_dict(data), 400, 9)
+    assert not (none["outcome"] == "armed_conflict").any()
+
+
+def test_a_boycott_keeps_the_actor_away_and_nothing_needing_it_settles():
+    data = crisis(0.3, 0.2, rounds=4)
+    data["actors"][1]["boycott"] = {"while_on_table": ["x"], "probability": 1.0, "assumption": "t"}
+    df = simulate(scenario_from_dict(data), 100, 4)
+    assert not df["settled_x"].any()
+    data["actors"][1]["boycott"]["probability"] = 0.0
+    contrast = simulate(scenario_from_dict(data), 100, 4)
+    assert contrast["settled_x"].any()
+
+
+def test_a_stated_proposer_order_is_followed():
+    data = crisis(0.3, 0.2, rounds=5)
+    data["meetings"][0]["proposers"] = ["b", "b", "a"]
+    plan = build_schedule(scenario_from_dict(data))
+    assert [p.proposer for p in plan] == [1, 1, 0, 1, 1]
+
+
+def test_a_mediator_proposes_the_compromise_point():
+    data = scenario_dict(
+        [
+            actor("a", {"x": stance(0)}),
+            actor("b", {"x": stance(100)}),
+            actor("c", {"x": stance(90, 0.1)}),
+        ],
+        {"x": 20},
+        [
+            {
+                "id": "m",
+                "name": "M",
+                "participants": ["a", "b", "c"],
+                "issues": ["x"],
+                "chair": "c",
+                "mediation": "compromise",
+            }
+        ],
+    )
+    talks = Talks(scenario_from_dict(data), 1, 2)
+    talks.step()
+    # (0 * 1 + 100 * 1 + 90 * 0.1) / 2.1, not c's own point.
+    np.testing.assert_allclose(talks.record.proposal[:, 0], 109 / 2.1)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("sender", "nobody", "no actor has this id"),
+        ("deadline", {"meeting": "m", "round": 9}, "the agenda has no such round"),
+        ("consequence", "status_quo", "change: is given exactly when"),
+    ],
+)
+def test_bad_ultimatums_are_refused_with_their_path(field, value, message):
+    data = crisis(0.3, 0.2)
+    data["ultimatums"] = [threat(**{field: value})]
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict(data)
+    assert message in str(info.value)
+    assert "ultimatums[0]" in str(info.value)
+
+
+def test_brief_narration_fits_a_class_and_outcome_finds_a_war():
+    brief = negsim("narrate", BASELINE, "--seed", "7", "--brief")
+    assert brief.returncode == 0, brief.stderr
+    assert len(brief.stdout.splitlines()) <= 40
+    war = negsim("narrate", BASELINE, "--seed", "7", "--brief", "--outcome", "armed_conflict")
+    assert war.returncode == 0, war.stderr
+    assert "Outcome: armed conflict" in war.stdout
+    none = negsim("narrate", BASELINE, "--outcome", "agreement", "--runs", "5")
+    assert none.returncode == 2
+    assert "none of the first 5 runs ended in agreement" in none.stderr
