@@ -185,3 +185,62 @@ def test_brief_narration_fits_a_class_and_outcome_finds_a_war():
     none = negsim("narrate", BASELINE, "--outcome", "agreement", "--runs", "5")
     assert none.returncode == 2
     assert "none of the first 5 runs ended in agreement" in none.stderr
+
+
+def two_issues(**more):
+    """a wants both x and y high; b can give on x but neither side can give on y (red lines)."""
+    return scenario_dict(
+        [
+            actor(
+                "a",
+                {
+                    "x": stance(100),
+                    "y": stance(100, red_line={"at_least": 50, "assumption": "t"}),
+                },
+                time_pressure=0.0,
+            ),
+            actor(
+                "b",
+                {
+                    "x": stance(0, 0.2),
+                    "y": stance(0, 1.0, red_line={"at_most": 0, "assumption": "t"}),
+                },
+                time_pressure=0.5,
+            ),
+        ],
+        {"x": 0, "y": 0},
+        [{"id": "m", "name": "M", "participants": ["a", "b"], "issues": ["x", "y"], "rounds": 4}],
+        **more,
+    )
+
+
+def test_linked_issues_never_settle_apart():
+    apart = simulate(scenario_from_dict(two_issues()), 50, 1)
+    assert apart["settled_x"].all() and not apart["settled_y"].any()  # the contrast
+    data = two_issues(belief_noise=10, resolve_noise=0.1)
+    data["linkage"] = [{"issues": ["x", "y"], "assumption": "t"}]
+    linked = simulate(scenario_from_dict(data), 200, 1)
+    assert (linked["settled_x"] == linked["settled_y"]).all()
+    assert not linked["settled_x"].any()
+
+
+def test_a_side_payment_buys_a_refused_settlement_at_its_price():
+    data = crisis(0.0, 0.0, rounds=2)
+    data["actors"][1]["time_pressure"] = 0.1
+    talks = Talks(scenario_from_dict(data), 1, 3)
+    b = talks.actor_list[1]
+    open_ = np.ones((3, 1), dtype=bool)
+    offer = np.full((3, 1), 30.0)
+    plain = talks.mechanism.respond(b, offer, open_)
+    assert not plain.accept.any()  # 30 is worth 0.7 to b, short of its reservation
+    data["side_payments"] = [
+        {"giver": "a", "receiver": "b", "issue": "x", "amount": 0.3, "cost": 0.2, "assumption": "t"}
+    ]
+    talks = Talks(scenario_from_dict(data), 1, 3)
+    b = talks.actor_list[1]
+    resp = {b.index: talks.mechanism.respond(b, offer, open_)}
+    talks.crisis.pay(resp, open_)
+    np.testing.assert_allclose(resp[b.index].worth, plain.worth + 0.3)
+    assert resp[b.index].accept.all()
+    talks.settled[:] = True
+    np.testing.assert_allclose(talks.crisis.transfers(), [[-0.2, 0.3]] * 3)

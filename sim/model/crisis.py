@@ -202,6 +202,50 @@ class Crisis:
                     talks.status_quo[move, k] = v
         return war, walk
 
+    # ---- linkage and side payments ----------------------------------------------------------
+    def link(self, settled_now: np.ndarray) -> np.ndarray:
+        """Settlements [R, K] with linked groups kept whole: a group's open issues settle in
+        the same round or not at all."""
+        talks = self.talks
+        out = settled_now.copy()
+        for link in talks.scenario.linkage:
+            ks = [self.issue[x] for x in link.issues]
+            whole = np.all(settled_now[:, ks] | talks.settled[:, ks], axis=1)
+            out[:, ks] &= whole[:, None]
+        return out
+
+    def pay(self, responses: dict, open_issues: np.ndarray) -> None:
+        """Side payments in the answers: the receiver counts the payment as part of what
+        settling the issue is worth to it, the giver counts its cost (docs/model.md, 12.6)."""
+        talks = self.talks
+        package = talks.scenario.settings.settlement == "package"
+        for pay in talks.scenario.side_payments:
+            k = self.issue[pay.issue]
+            on = open_issues[:, k]
+            if package:
+                cols = open_issues & on[:, None]
+            else:
+                cols = np.zeros_like(open_issues)
+                cols[:, k] = on
+            for actor_id, delta in ((pay.receiver, pay.amount), (pay.giver, -pay.cost)):
+                resp = responses.get(talks.actor_index[actor_id])
+                if resp is None:
+                    continue
+                cross = resp.crossed.any(axis=1, keepdims=True) if package else resp.crossed
+                resp.worth = np.where(cols, resp.worth + delta, resp.worth)
+                ok = (resp.worth >= resp.reservation - 1e-9) & ~cross & cols
+                resp.accept = resp.accept | ok if delta > 0 else resp.accept & (ok | ~cols)
+
+    def transfers(self) -> np.ndarray:
+        """Net side payments [R, N] made for issues that ended settled."""
+        talks = self.talks
+        out = np.zeros((len(talks.runs), len(talks.actor_list)))
+        for pay in talks.scenario.side_payments:
+            done = talks.settled[:, self.issue[pay.issue]]
+            out[:, talks.actor_index[pay.receiver]] += np.where(done, pay.amount, 0.0)
+            out[:, talks.actor_index[pay.giver]] -= np.where(done, pay.cost, 0.0)
+        return out
+
     # ---- accidents ----------------------------------------------------------------------
     def accident(self, t: int, tension: np.ndarray, active: np.ndarray) -> np.ndarray:
         """Runs [R] where an unintended clash happens: h = 1 - exp(-rate * T * contact)."""

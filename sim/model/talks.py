@@ -154,9 +154,11 @@ class Talks(mesa.Model):
                 mine = (proposers == i) & present[:, i]
                 proposal = np.where(mine[:, None], offer, proposal)
             responses = {a.index: self.mechanism.respond(a, proposal, open_issues) for a in parts}
+            self.crisis.pay(responses, open_issues)
             for a in parts:  # the absent accept nothing
                 responses[a.index].accept &= present[:, a.index, None]
             settled_now = self._decide(plan, parts, proposal, responses, open_issues)
+            settled_now = self.crisis.link(settled_now)
             self.values = np.where(settled_now, proposal, self.values)
             self.settled |= settled_now
             still_open = open_issues & ~settled_now
@@ -340,8 +342,9 @@ class Talks(mesa.Model):
         """
         cols = []
         war = self.outcome == ARMED_CONFLICT
+        paid = self.crisis.transfers()
         for a in self.actor_list:
-            u = a.true_utility(self.values)
+            u = a.true_utility(self.values) + paid[:, a.index]
             fought = a.war_value() if a.has_military_option else u - a.war_cost
             cols.append(np.where(war, fought, u))
         return np.stack(cols, axis=1)

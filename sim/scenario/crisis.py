@@ -155,3 +155,26 @@ class Accidents(Sourced):
     contact: Unit = Field(
         description="How closely opposing forces are in contact, 0-1 (events may change it)."
     )
+
+
+class Linkage(Sourced):
+    """Issues that settle only together ("this for that": territory for recognition)."""
+
+    issues: list[Id] = Field(
+        min_length=2, description="Issue ids that may only be settled in the same round."
+    )
+
+
+class SidePayment(Sourced):
+    """A transfer of utility one actor offers another for settling an issue (aid, sanctions
+    relief): it makes the settlement worth more to the receiver and costs the giver."""
+
+    giver: Id = Field(description="Actor id that pays.")
+    receiver: Id = Field(description="Actor id that is paid.")
+    issue: Id = Field(description="Issue id whose settlement the payment buys.")
+    amount: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="What the payment is worth to the receiver, utility 0-1 (a number)."
+    )
+    cost: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="What it costs the giver, utility 0-1 (a number)."
+    )

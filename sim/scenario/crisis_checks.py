@@ -20,7 +20,7 @@ def crisis_check(sc: Scenario) -> list[Finding]:
     """Everything wrong in ultimatums, events, boycotts, proposer orders and accidents."""
     deadline = sc.settings.deadline
     found = [] if deadline is None else list(_when(sc, ("settings", "deadline"), deadline, True))
-    return [*found, *_ultimatums(sc), *_events(sc), *_attendance(sc)]
+    return [*found, *_ultimatums(sc), *_events(sc), *_attendance(sc), *_linkage(sc)]
 
 
 def _when(sc: Scenario, where: Path, when: When, last: bool) -> Iterator[Finding]:
@@ -131,3 +131,34 @@ def _attendance(sc: Scenario) -> Iterator[Finding]:
                 "a consultation has no proposals to mediate",
                 repr(meeting.mediation),
             )
+
+
+def _linkage(sc: Scenario) -> Iterator[Finding]:
+    issues = {i.id for i in sc.issues}
+    actors = {a.id for a in sc.actors}
+    grouped: set[str] = set()
+    for g, link in enumerate(sc.linkage):
+        where = ("linkage", g, "issues")
+        for j, issue_id in enumerate(link.issues):
+            if issue_id not in issues:
+                yield (*where, j), "no issue has this id", repr(issue_id)
+            elif issue_id in grouped:
+                yield (*where, j), "already linked (an issue belongs to one group)", repr(issue_id)
+            grouped.add(issue_id)
+        tables = [set(m.issues) for m in sc.meetings if m.kind == "negotiation"]
+        if not any(set(link.issues) <= t for t in tables):
+            yield (
+                where,
+                "linked issues settle only together, so some negotiation must have all of them "
+                "on its table",
+                None,
+            )
+    for p, pay in enumerate(sc.side_payments):
+        where = ("side_payments", p)
+        for key in ("giver", "receiver"):
+            if getattr(pay, key) not in actors:
+                yield (*where, key), "no actor has this id", repr(getattr(pay, key))
+        if pay.giver == pay.receiver:
+            yield (*where, "receiver"), "an actor cannot pay itself", repr(pay.receiver)
+        if pay.issue not in issues:
+            yield (*where, "issue"), "no issue has this id", repr(pay.issue)

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
-from .crisis import Accidents, Boycott, Event, Ultimatum, When
+from .crisis import Accidents, Boycott, Event, Linkage, SidePayment, Ultimatum, When
 from .params import param
 from .schema_base import Id, Position, Sourced, Strict, Unit
 
@@ -361,6 +361,14 @@ class Scenario(Strict):
     ultimatums: list[Ultimatum] = Field(
         default_factory=list,
         description="Demands with a deadline and a threat (docs/model.md, 12.1).",
+    )
+    linkage: list[Linkage] = Field(
+        default_factory=list,
+        description="Groups of issues that settle only together (docs/model.md, 12.6).",
+    )
+    side_payments: list[SidePayment] = Field(
+        default_factory=list,
+        description="Transfers of utility offered for settling an issue (docs/model.md, 12.6).",
     )
     events: list[Event] = Field(
         default_factory=list,
