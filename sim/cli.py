@@ -63,17 +63,22 @@ def validate(
         list[Path], typer.Argument(help="Scenario files to check.", show_default=False)
     ],
 ) -> None:
-    """Check scenario files: one summary line per valid file, one line per problem otherwise."""
-    from sim.scenario import ScenarioError, load_scenario
+    """Check scenario files: one summary line per valid file, one line per problem otherwise,
+    and a warning for what is legal but probably mistaken."""
+    from sim.scenario import ScenarioError
+    from sim.scenario.load import load_with_warnings
     from sim.scenario.sampling import schedule_length
 
     problems: list[str] = []
     for path in files:
         try:
-            sc = load_scenario(path)
+            sc, warnings = load_with_warnings(path)
         except ScenarioError as exc:
             problems.extend(str(p) for p in exc.problems)
             continue
+        for w in warnings:  # legal but probably mistaken: said, and still exit 0
+            got = f" (got {w.got})" if w.got is not None else ""
+            _say(err, f"{w.location}: warning: {w.field}: {w.message}{got}")
         _say(
             term,
             f"{path}: ok: {sc.id}: {len(sc.actors)} actors, {len(sc.issues)} issues, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from sim.model.schedule import build_schedule
 from sim.model.talks import Talks, simulate
 from sim.scenario import ScenarioError, scenario_from_dict
 
-from .factory import REPO, actor, crisis, negsim, scenario_dict, stance
+from .factory import REPO, actor, crisis, negsim, scenario_dict, stance, write
 
 BASELINE = REPO / "scenarios" / "nato_russia_2022.yaml"
 
@@ -244,3 +245,22 @@ def test_a_side_payment_buys_a_refused_settlement_at_its_price():
     assert resp[b.index].accept.all()
     talks.settled[:] = True
     np.testing.assert_allclose(talks.crisis.transfers(), [[-0.2, 0.3]] * 3)
+
+
+def test_validate_warns_about_what_is_legal_but_probably_mistaken(tmp_path):
+    data = crisis(0.6, 0.2)
+    data["actors"].append(actor("c", {"x": stance(50)}))  # at no meeting, with no other way
+    data["actors"][1]["boycott"] = {"while_on_table": ["x"], "probability": 1.0, "assumption": "t"}
+    path = write(tmp_path, data)
+    proc = negsim("validate", path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    absent = [x for x in lines if "actors[2].id" in x]
+    assert len(absent) == 1 and "attends no meeting: it can do nothing at all" in absent[0]
+    assert re.match(rf"{re.escape(str(path))}:\d+:\d+: warning: ", absent[0])
+    assert any("meetings[0].rule" in x and "always boycotts" in x for x in lines)
+    # The contrast: a boycott that may not hold, and an actor at the table, warn of nothing.
+    data["actors"][1]["boycott"]["probability"] = 0.5
+    data["meetings"][0]["participants"].append("c")
+    quiet = negsim("validate", write(tmp_path, data, "quiet.yaml"))
+    assert quiet.returncode == 0 and "warning" not in quiet.stderr
