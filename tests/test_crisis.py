@@ -264,3 +264,25 @@ def test_validate_warns_about_what_is_legal_but_probably_mistaken(tmp_path):
     data["meetings"][0]["participants"].append("c")
     quiet = negsim("validate", write(tmp_path, data, "quiet.yaml"))
     assert quiet.returncode == 0 and "warning" not in quiet.stderr
+
+
+def test_rounds_told_alike_are_folded_into_one_paragraph():
+    from sim.report.narrate import narrate
+
+    data = crisis(0.0, 0.0, rounds=2)
+    data["meetings"].insert(
+        0,
+        {
+            "id": "c",
+            "name": "Consult",
+            "kind": "consultation",
+            "participants": ["a", "b"],
+            "rounds": 3,
+        },
+    )
+    story = narrate(scenario_from_dict(data), seed=1)
+    assert "Rounds 1-3 · Consult: no movement" in story
+    assert "Round 2 ·" not in story and "Round 4 ·" in story
+    # The contrast: rounds that differ are each told.
+    data["meetings"][0]["rounds"] = 1
+    assert "Rounds" not in narrate(scenario_from_dict(data), seed=1)

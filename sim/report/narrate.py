@@ -47,8 +47,9 @@ class Narrator:
         self.sc = scenario
         self.talks = talks
         self.lines: list[str] = []
-        # The last round told: (what it said, its lines, its round number, where it starts).
-        self.previous: tuple[str, list[str], int, int] | None = None
+        # The last round told: (what it said, its lines, its round number, where it starts,
+        # tension before it), so rounds told alike can be folded into one paragraph.
+        self.previous: tuple[str, list[str], int, int, float] | None = None
 
     def say(self, text: str = "", indent: int = 0) -> None:
         self.lines.append(WIDTH_INDENT * indent + text)
@@ -101,10 +102,15 @@ class Narrator:
             self.say()
             self.say(f"Rounds {first}-{rec.t + 1} · {meeting}: no movement, each as the first:")
             self.lines.extend(prev[1][2:-1])
-            self.lines.append(block[-1])
-            self.previous = (key, prev[1], first, prev[3])
+            self.say(
+                f"Tension {prev[4]:.2f} → {rec.tension_after[0]:.2f} over these rounds; "
+                f"hazard in the last: armed conflict {_pct(rec.war_hazard[0])}, "
+                f"walk-out {_pct(rec.breakdown_hazard[0])}.",
+                1,
+            )
+            self.previous = (key, prev[1], first, prev[3], prev[4])
             return
-        self.previous = (key, block, rec.t + 1, start)
+        self.previous = (key, block, rec.t + 1, start, float(rec.tension_before[0]))
 
     def _round(self, rec: RoundRecord) -> None:
         sc, talks = self.sc, self.talks
