@@ -286,3 +286,17 @@ def test_rounds_told_alike_are_folded_into_one_paragraph():
     # The contrast: rounds that differ are each told.
     data["meetings"][0]["rounds"] = 1
     assert "Rounds" not in narrate(scenario_from_dict(data), seed=1)
+
+
+def test_the_report_does_not_call_war_impossible_when_an_accident_or_threat_can_bring_it():
+    from sim.analysis.impossible import impossible_outcomes
+
+    data = crisis(0.0, 0.0)  # no war motive, walk-out rate 0
+    assert {"armed_conflict", "breakdown"} <= set(impossible_outcomes(data))
+    accidents = copy.deepcopy(data)
+    accidents["settings"]["accidents"] = {"rate": 1.0, "contact": 0.5, "assumption": "t"}
+    assert "armed_conflict" not in impossible_outcomes(accidents)
+    walk = copy.deepcopy(data)
+    walk["ultimatums"] = [threat(consequence="walk_out", credibility={"uniform": [0, 0.2]})]
+    found = impossible_outcomes(walk)
+    assert "breakdown" not in found and "armed_conflict" in found
