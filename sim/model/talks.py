@@ -59,7 +59,7 @@ class Talks(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int, runs: np.ndarray | int = 1):
         # Mesa's own generator is seeded too, though no mechanism draws from it: every random
-        # number a run uses was drawn up front from that run's own stream (see sampling.py).
+        # number a run uses was drawn up front, keyed by run and purpose (see sampling.py).
         super().__init__(rng=np.random.SeedSequence(seed))
         self.scenario = scenario
         runs = np.arange(runs) if isinstance(runs, int | np.integer) else np.asarray(runs)
@@ -94,6 +94,7 @@ class Talks(mesa.Model):
                 self.attends[[self.actor_index[p] for p in m.participants]] = True
         self.mechanism: Mechanism = MECHANISMS[scenario.settings.mechanism](self)
         self.crisis = Crisis(self, seed)
+        self.draws.inputs.update(self.crisis.draws.inputs)  # inputs.csv has them too
 
     # ---- state views -----------------------------------------------------------------------
     @property

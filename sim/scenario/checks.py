@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .crisis_checks import crisis_check
+from .levers import lever_findings
 from .limits import ROUNDS, SECTIONS
 from .params import Bounds, central
 from .schema import Rule, Scenario
@@ -30,6 +31,7 @@ def cross_check(sc: Scenario) -> list[Finding]:
         *_agenda(sc),
         *_reachable(sc),
         *crisis_check(sc),
+        *lever_findings(sc),
     ]
 
 

@@ -1,25 +1,30 @@
-"""The random numbers of the crisis fields, drawn up front per run like every other draw.
+"""The random numbers of the crisis fields, keyed by scenario path like every other draw.
 
-Run k draws them from its own second stream, ``SeedSequence(seed, spawn_key=(k, 1))`` (the
-child ``spawn(2)[1]`` of run k's stream), so a scenario without crisis fields draws exactly what
-it drew before, and run k is still the same alone or in any batch. Layout, from the scenario
-alone: per ultimatum its credibility, its execution uniform and each actor's perception error;
-per event its probability and occurrence uniform; per actor its boycott's probability and
-uniform; the accident rate and contact; then one accident uniform per round.
+Each uses ``rng.uniforms(seed, runs, [key])`` (sampling.py), so run k sees the same draw of a
+quantity whatever else the scenario adds or drops, alone or in any batch. Keys: an ultimatum's
+``ultimatums.<id>.credibility`` (when it is a distribution), ``ultimatums.<id>.carried_out`` and
+``ultimatums.<id>.perceived.<actor>``; an event's ``events.<id>.probability`` (a distribution)
+and ``events.<id>.happens``; an actor's ``actors.<id>.boycott.probability`` and
+``actors.<id>.boycott.holds``; ``settings.accidents.rate`` and ``settings.accidents.contact``
+(distributions), and ``hazard.accident.<round>`` (rounds from 1). A scenario without crisis
+fields draws none of them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special
 
-from .params import Bounds, Value, sample
+from .params import Bounds, Dist, Value, sample
+from .paths import path_of
+from .rng import uniforms
 from .sampling import schedule_length
 from .schema import Scenario
 
 UNIT = Bounds(0, 1)
+RATE = Bounds(0, 10)
 
 
 @dataclass
@@ -34,14 +39,7 @@ class CrisisDraws:
     accident_rate: np.ndarray  # [R]
     contact: np.ndarray  # [R] military contact at the start
     accident_u: np.ndarray  # [R, H]
-
-
-def _stream(seed: int, runs: np.ndarray, width: int) -> np.ndarray:
-    out = np.empty((len(runs), width))
-    for i, k in enumerate(runs):
-        ss = np.random.SeedSequence(seed, spawn_key=(int(k), 1))
-        out[i] = np.random.Generator(np.random.PCG64(ss)).random(width)
-    return out
+    inputs: dict[str, np.ndarray] = field(default_factory=dict)  # sampled, by path (inputs.csv)
 
 
 def perceive(credibility: np.ndarray, noise: float, z: np.ndarray) -> np.ndarray:
@@ -54,42 +52,42 @@ def draw_crisis(sc: Scenario, seed: int, runs: np.ndarray) -> CrisisDraws:
     """Draw every run's crisis quantities (nothing at all for a scenario without them)."""
     runs = np.asarray(runs, dtype=np.int64)
     r, n, h = len(runs), len(sc.actors), schedule_length(sc)
+    inputs: dict[str, np.ndarray] = {}
+
+    def one(key: str) -> np.ndarray:
+        return uniforms(seed, runs, [key])[:, 0]
+
+    def value(v: Value, key: str, bounds: Bounds = UNIT) -> np.ndarray:
+        if not isinstance(v, Dist):
+            return np.full(r, float(v))
+        inputs[key] = sample(v, bounds, one(key))
+        return inputs[key]
+
     ult, ev = sc.ultimatums, sc.events
-    acc = sc.settings.accidents
-    width = len(ult) * (2 + n) + 2 * len(ev) + 2 * n + 2 + (h if acc else 0)
-    if not (ult or ev or acc or any(a.boycott for a in sc.actors)):
-        width = 0  # nothing random to draw: no second stream at all
-    u = _stream(seed, runs, width) if width else np.zeros((r, width or 2 * n + 2))
-    col = 0
-
-    def take(count: int) -> np.ndarray:
-        nonlocal col
-        col += count
-        return u[:, col - count : col]
-
-    def value(v: Value) -> np.ndarray:
-        return sample(v, UNIT, take(1)[:, 0])
-
     cred = np.zeros((r, len(ult)))
     executes = np.zeros((r, len(ult)), dtype=bool)
     perceived = np.zeros((r, len(ult), n))
     for j, x in enumerate(ult):
-        cred[:, j] = value(x.credibility)
-        executes[:, j] = take(1)[:, 0] < cred[:, j]
-        z = special.ndtri(np.clip(take(n), 1e-12, 1 - 1e-12))
+        cred[:, j] = value(x.credibility, path_of("ultimatums", x.id, "credibility"))
+        executes[:, j] = one(path_of("ultimatums", x.id, "carried_out")) < cred[:, j]
+        keys = [path_of("ultimatums", x.id, "perceived", a.id) for a in sc.actors]
+        z = special.ndtri(uniforms(seed, runs, keys))
         perceived[:, j] = perceive(cred[:, j : j + 1], x.perception_noise, z)
     happens = np.zeros((r, len(ev)), dtype=bool)
     for j, e in enumerate(ev):
-        p = value(e.probability)
-        happens[:, j] = take(1)[:, 0] < p
+        p = value(e.probability, path_of("events", e.id, "probability"))
+        happens[:, j] = one(path_of("events", e.id, "happens")) < p
     holds = np.zeros((r, n), dtype=bool)
     for i, a in enumerate(sc.actors):
-        p = value(a.boycott.probability) if a.boycott else np.zeros(r)
-        holds[:, i] = take(1)[:, 0] < p
-    if acc:
-        rate = sample(acc.rate, Bounds(0, 10), take(1)[:, 0])
-        contact = value(acc.contact)
-        acc_u = take(h)
+        if a.boycott is None:
+            continue
+        p = value(a.boycott.probability, path_of("actors", a.id, "boycott", "probability"))
+        holds[:, i] = one(path_of("actors", a.id, "boycott", "holds")) < p
+    acc = sc.settings.accidents
+    if acc is not None:
+        rate = value(acc.rate, path_of("settings", "accidents", "rate"), RATE)
+        contact = value(acc.contact, path_of("settings", "accidents", "contact"))
+        acc_u = uniforms(seed, runs, [path_of("hazard", "accident", t + 1) for t in range(h)])
     else:
         rate, contact, acc_u = np.zeros(r), np.zeros(r), np.ones((r, h))
-    return CrisisDraws(cred, executes, perceived, happens, holds, rate, contact, acc_u)
+    return CrisisDraws(cred, executes, perceived, happens, holds, rate, contact, acc_u, inputs)
