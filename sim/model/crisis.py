@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.scenario.agenda import deadline_round, round_of
-from sim.scenario.crisis_draws import draw_crisis
 
 from .utility import compromise_point, utility
 
@@ -54,10 +53,11 @@ class CrisisNews:
 class Crisis:
     """State and rules of the crisis fields for one batch of runs."""
 
-    def __init__(self, talks: Talks, seed: int):
+    def __init__(self, talks: Talks):
         sc = talks.scenario
         self.talks = talks
-        self.draws = draw_crisis(sc, seed, talks.runs)
+        assert talks.draws.crisis is not None
+        self.draws = talks.draws.crisis
         r, n = len(talks.runs), len(sc.actors)
         self.deadline = deadline_round(sc)
         self.ultimatum_round = [

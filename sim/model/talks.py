@@ -93,8 +93,7 @@ class Talks(mesa.Model):
             if m.kind == "negotiation":
                 self.attends[[self.actor_index[p] for p in m.participants]] = True
         self.mechanism: Mechanism = MECHANISMS[scenario.settings.mechanism](self)
-        self.crisis = Crisis(self, seed)
-        self.draws.inputs.update(self.crisis.draws.inputs)  # inputs.csv has them too
+        self.crisis = Crisis(self)
 
     # ---- state views -----------------------------------------------------------------------
     @property

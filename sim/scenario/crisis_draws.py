@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import special
 
+from .agenda import agenda_rounds
 from .params import Bounds, Dist, Value, sample
 from .paths import path_of
 from .rng import uniforms
-from .sampling import schedule_length
 from .schema import Scenario
 
 UNIT = Bounds(0, 1)
@@ -51,7 +51,7 @@ def perceive(credibility: np.ndarray, noise: float, z: np.ndarray) -> np.ndarray
 def draw_crisis(sc: Scenario, seed: int, runs: np.ndarray) -> CrisisDraws:
     """Draw every run's crisis quantities (nothing at all for a scenario without them)."""
     runs = np.asarray(runs, dtype=np.int64)
-    r, n, h = len(runs), len(sc.actors), schedule_length(sc)
+    r, n, h = len(runs), len(sc.actors), len(agenda_rounds(sc))
     inputs: dict[str, np.ndarray] = {}
 
     def one(key: str) -> np.ndarray:
