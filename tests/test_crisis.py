@@ -300,3 +300,14 @@ def test_the_report_does_not_call_war_impossible_when_an_accident_or_threat_can_
     walk["ultimatums"] = [threat(consequence="walk_out", credibility={"uniform": [0, 0.2]})]
     found = impossible_outcomes(walk)
     assert "breakdown" not in found and "armed_conflict" in found
+
+
+def test_describe_lists_the_crisis_fields(tmp_path):
+    proc = negsim("describe", BASELINE)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())
+    assert "Crisis dynamics" in text
+    assert "deadline the end of Written answers to Moscow's proposals" in text
+    assert "Russia demands NATO enlargement at most 30 by the deadline, or war" in text
+    plain = negsim("describe", write(tmp_path, crisis(0.3, 0.2)))
+    assert plain.returncode == 0 and "Crisis dynamics" not in plain.stdout
