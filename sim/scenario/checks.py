@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from .crisis_checks import crisis_check
 from .levers import lever_findings
 from .limits import ROUNDS, SECTIONS
 from .params import Bounds, central
@@ -29,6 +30,7 @@ def cross_check(sc: Scenario) -> list[Finding]:
         *_stances(sc),
         *_agenda(sc),
         *_reachable(sc),
+        *crisis_check(sc),
         *lever_findings(sc),
     ]
 
