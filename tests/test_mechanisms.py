@@ -437,3 +437,14 @@ def test_scenario_from_dict_names_the_bad_field():
     assert str(exc.value) == (
         "generated: actors[1].stances.x.salience: must be between 0 and 1 (got 2)"
     )
+
+
+def test_a_field_a_mechanism_cannot_honour_is_refused_with_the_reason():
+    data = crisis(0.3, 0.1)
+    data["meetings"][0]["consensus"] = 0.5
+    data["settings"]["mechanism"] = "bargaining"
+    scenario_from_dict(data)  # bargaining honours it
+    data["settings"]["mechanism"] = "expected_utility"
+    with pytest.raises(ScenarioError) as exc:
+        scenario_from_dict(data)
+    assert "meetings[0].consensus: expected_utility moves positions by challenges" in str(exc.value)
