@@ -179,6 +179,7 @@ def run_job(
     chunk: int | None = None,
     resume: bool = False,
     on_resume: Callable[[int], None] | None = None,
+    checkpoint: bool = True,
 ) -> RunOutput:
     """Run one experiment and write its whole results folder (docs/results.md).
 
@@ -188,7 +189,8 @@ def run_job(
     bytes as parsed): the manifest records what was run, not what the files hold by the end.
 
     ``executor`` (``process`` or ``dask``, with ``scheduler``) plays the chunks of ``chunk``
-    runs. With ``out`` named (and no trajectories), each chunk is checkpointed as it completes,
+    runs. With ``out`` named (no trajectories, ``checkpoint`` not turned off: a comparison's
+    own runs are not), each chunk is checkpointed as it completes,
     so a run killed part-way finishes with ``resume`` from its last complete chunk
     (``on_resume`` is told how many runs were found done) and writes the same bytes.
     """
@@ -207,7 +209,7 @@ def run_job(
     check_memory(scenario, runs, workers, trajectories)  # before anything is written
     spec = resolved(scenario)
     key = None
-    if out is not None and not trajectories:
+    if checkpoint and out is not None and not trajectories:
         key = {
             "format": CHECKPOINT_FORMAT,
             "scenario_sha256": hashlib.sha256(
@@ -343,7 +345,14 @@ def _as_results(
             )
         return load_results(item)
     out = run_job(
-        item, runs=runs, seed=seed, workers=workers, out=tmp, charts=False, overrides=overrides
+        item,
+        runs=runs,
+        seed=seed,
+        workers=workers,
+        out=tmp,
+        charts=False,
+        overrides=overrides,
+        checkpoint=False,
     )
     return load_results(out.path)
 
