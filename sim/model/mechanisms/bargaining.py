@@ -43,8 +43,15 @@ class Bargaining(Mechanism):
         self._table_weights: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     # ---- proposals -----------------------------------------------------------------------
-    def focal_point(self, proposer: Actor, parts: list[Actor]) -> np.ndarray:
-        """The compromise point of those at the table as the proposer perceives them."""
+    def focal_point(
+        self, proposer: Actor, parts: list[Actor], positions: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The compromise point of those at the table as the proposer perceives them.
+
+        ``positions`` [R, n, K]: the participants' announced positions stacked, when the
+        caller asks for several perceivers' points on the same positions (each believed
+        position is then that stack plus the perceiver's errors, the same sums).
+        """
         table = tuple(a.index for a in parts)
         cache = self._table_weights
         if table not in cache:  # capability and salience do not change during a run
@@ -52,11 +59,11 @@ class Bargaining(Mechanism):
                 np.stack([a.capability for a in parts], axis=-1),
                 np.stack([a.salience for a in parts], axis=-2),
             )
-        return weighted_position(
-            cache[table],
-            np.stack([proposer.believed_position(a) for a in parts], axis=-2),
-            self.talks.values,
-        )
+        if positions is None:
+            believed = np.stack([proposer.believed_position(a) for a in parts], axis=-2)
+        else:
+            believed = positions + proposer.position_error[:, list(table)]
+        return weighted_position(cache[table], believed, self.talks.values)
 
     def propose(
         self, plan: RoundPlan, proposer: Actor, deciders: list[Actor], open_: np.ndarray
@@ -161,8 +168,9 @@ class Bargaining(Mechanism):
             b.learn(talks.learning_rate, refused)
         consensus = self.talks.scenario.meetings[plan.meeting].consensus
         moves = []  # all decided on the positions of this round, then made together
+        positions = np.stack([a.position for a in parts], axis=-2)
         for a in parts:
-            focal = self.focal_point(a, parts)
+            focal = self.focal_point(a, parts, positions)
             pressure = consensus * self.isolation(a, parts, focal) if consensus else 0.0
             moves.append((a, focal, pressure))
         for a, focal, pressure in moves:
