@@ -556,3 +556,111 @@ def _scores_table(result) -> None:
     term.print(f"skipped or partly skipped rows: {len(result.skipped)} (skipped.csv)")
     term.print(f"results: {result.path}")
     term.print(f"report:  {result.path / 'report.html'}")
+
+
+# --- sweeps and explanations (docs/sweep.md) ---
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg,
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            help="A field to vary: PATH=LOW:HIGH[:N] (N points of a grid) or PATH=V1,V2,...; "
+            "repeatable.",
+            metavar="PATH=RANGE",
+            show_default=False,
+        ),
+    ],
+    design: Annotated[str, typer.Option(help="grid, lhs (Latin hypercube) or sobol.")] = "grid",
+    points: Annotated[
+        int | None,
+        typer.Option(
+            help="Points of an lhs design (default 50), or a sobol design's base N, a power of "
+            "two (default 16; it runs N x (parameters + 2) points).",
+            show_default=False,
+        ),
+    ] = None,
+    runs_per_point: Annotated[
+        int, typer.Option(help="Runs at each point.", min=1, max=10_000_000)
+    ] = 1000,
+    seed: Seed = DEFAULT_SEED,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes \\[default: 1].", min=1)
+    ] = None,
+    out: Out = None,
+    force: Force = False,
+    outcomes: Annotated[
+        bool, typer.Option("--outcomes", help="Also write every run of every point (outcomes.csv).")
+    ] = False,
+    sets: Sets = None,
+) -> None:
+    """Run a scenario at many points of its parameters: shares with intervals per point."""
+    from sim.analysis.extras import MissingExtra
+    from sim.results import ResultsError
+    from sim.scenario import ScenarioError
+    from sim.scenario.limits import BudgetError
+    from sim.sweep import SweepError, parse_vary, sweep_job
+    from sim.sweep.design import check_varies, design_size
+
+    overrides = _overrides(sets)
+    loaded = _load(scenario, overrides=overrides)
+    varies, problems = [], []
+    for item in vary:
+        try:
+            varies.append(parse_vary(item))
+        except SweepError as exc:
+            problems.extend(exc.lines)
+    if problems:
+        raise BadInput(*problems)
+    problems = check_varies(loaded, varies, design, points)
+    if problems:
+        raise BadInput(*problems)
+    n = design_size(varies, design, points)
+    workers = _workers(workers) or 1
+    total = (n + 1 + 2 * len(varies)) * runs_per_point
+    _say(
+        err,
+        f"negsim: sweep of {scenario}, {design} design, {n:,} points x {runs_per_point:,} "
+        f"runs (and {1 + 2 * len(varies)} one-at-a-time points), seed {seed}",
+    )
+    try:
+        with _progress() as bar:
+            task = bar.add_task("simulating", total=total)
+            result = sweep_job(
+                scenario,
+                varies,
+                design=design,
+                points=points,
+                runs_per_point=runs_per_point,
+                seed=seed,
+                workers=workers,
+                out=out,
+                force=force,
+                per_point_outcomes=outcomes,
+                overrides=overrides,
+                progress=lambda k: bar.advance(task, k),
+            )
+    except SweepError as exc:
+        raise BadInput(*exc.lines) from None
+    except ScenarioError as exc:
+        raise BadInput(*(str(p) for p in exc.problems)) from None
+    except (ResultsError, BudgetError, MissingExtra) as exc:
+        raise BadInput(str(exc)) from None
+    pts = result.points
+    failed = int((pts["status"] != "ok").sum())
+    _say(term, f"{len(pts):,} points, {failed} failed; shares by point in points.csv")
+    from sim.sweep.report import main_outcome
+
+    o = main_outcome(result.effects, pts)
+    ok = pts[pts["status"] == "ok"]
+    if len(ok):
+        _say(
+            term,
+            f"{o.replace('_', ' ')}: from {100 * ok[f'share_{o}'].min():.1f}% to "
+            f"{100 * ok[f'share_{o}'].max():.1f}% of runs across the points",
+        )
+    _say(term, f"results: {result.path}")
+    _say(term, f"report:  {result.path / 'report.html'}")
