@@ -664,3 +664,105 @@ def sweep(
         )
     _say(term, f"results: {result.path}")
     _say(term, f"report:  {result.path / 'report.html'}")
+
+
+@app.command()
+def explain(
+    target: Annotated[
+        Path,
+        typer.Argument(
+            help="A results folder (of `negsim run` or `negsim sweep`) with --outcome, or a "
+            "scenario file with --target.",
+            show_default=False,
+        ),
+    ],
+    outcome: Annotated[
+        str | None,
+        typer.Option(help="Outcome to explain from a results folder, e.g. armed_conflict."),
+    ] = None,
+    goal: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help="For a scenario: OUTCOME>=SHARE or OUTCOME<=SHARE, e.g. agreement>=0.3; "
+            "searches its levers for the smallest change that gets there.",
+        ),
+    ] = None,
+    runs: Annotated[
+        int, typer.Option("--runs", "-n", help="Runs per lever value tried.", min=10)
+    ] = 500,
+    seed: Seed = DEFAULT_SEED,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.", min=1)] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write the chart \\[default: explain_<outcome>.png in the results "
+            "folder].",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Explain an outcome (sensitivity, PRIM box), or search a scenario's levers for a target."""
+    from sim.analysis.extras import MissingExtra
+    from sim.results import ResultsError
+    from sim.scenario.limits import BudgetError
+    from sim.sweep import SweepError
+
+    try:
+        if target.is_dir():
+            if goal is not None or outcome is None:
+                raise BadInput(f"{target}: a results folder takes --outcome (e.g. armed_conflict)")
+            _explain_results(target, outcome, chart)
+            return
+        if goal is None or outcome is not None:
+            raise BadInput(f"{target}: a scenario file takes --target (e.g. agreement>=0.3)")
+        _explain_target(target, goal, runs, seed, _workers(workers) or 1)
+    except SweepError as exc:
+        raise BadInput(*exc.lines) from None
+    except (ResultsError, BudgetError, MissingExtra) as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _explain_results(folder: Path, outcome: str, chart: Path | None) -> None:
+    from sim.sweep.explain import explain_chart_png, explain_lines, explain_results
+
+    ex = explain_results(folder, outcome)
+    for line in explain_lines(ex):
+        _say(term, line)
+    where = chart or folder / f"explain_{outcome}.png"
+    title = f"{folder.name}: what drives {outcome.replace('_', ' ')}"
+    try:
+        where.write_bytes(explain_chart_png(ex, title))
+    except OSError as exc:
+        raise BadInput(f"{where}: cannot write the chart ({exc.strerror})") from None
+    _say(term, f"chart: {where}")
+
+
+def _explain_target(scenario: Path, goal: str, runs: int, seed: int, workers: int) -> None:
+    from sim.scenario.levers import levers_of
+    from sim.sweep.search import PAIR_LEVERS, PAIR_STEPS, lever_values, parse_target, search_lines
+    from sim.sweep.search import what_it_takes as search
+
+    parsed = parse_target(goal)
+    loaded = _load(scenario)
+    levers = levers_of(loaded)
+    tried = sum(len(lever_values(lv)) for lv in levers)
+    top = min(PAIR_LEVERS, len(levers))
+    total = (1 + tried + top * (top - 1) // 2 * PAIR_STEPS**2) * runs
+    _say(
+        err,
+        f"negsim: searching {len(levers)} levers of {scenario} for {parsed}, {runs:,} runs "
+        f"per value, seed {seed}",
+    )
+    with _progress() as bar:
+        task = bar.add_task("searching", total=total)
+        found = search(
+            loaded,
+            parsed,
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            progress=lambda k: bar.advance(task, k),
+        )
+    for line in search_lines(found):
+        _say(term, line)
