@@ -23,18 +23,21 @@ from .run import DEFAULT, build_units, play_units
 def label(mapping: Mapping) -> str:
     return (
         f"status quo if rp blank: {mapping.missing_status_quo}; settlement: "
-        f"{mapping.settlement}; rounds: {mapping.rounds}"
+        f"{mapping.settlement}; rounds: {mapping.rounds}; chair: {mapping.chair}; "
+        f"consensus: {mapping.consensus:g}"
     )
 
 
 def grid(
-    missing: Iterable[str] = ("zero", "midpoint", "commission"),
+    missing: Iterable[str] = ("zero", "midpoint"),
     settlement: Iterable[str] = ("issue_by_issue", "package"),
-    rounds: Iterable[int] = (5, 10, 20, 30, 50),
+    rounds: Iterable[int] = (20, 50),
+    chair: Iterable[str] = ("commission", "random"),
+    consensus: Iterable[float] = (0.0, 0.5, 1.0),
 ) -> list[Mapping]:
     return [
-        Mapping(missing_status_quo=m, settlement=s, rounds=r)
-        for m, s, r in itertools.product(missing, settlement, rounds)
+        Mapping(missing_status_quo=m, settlement=s, rounds=r, chair=c, consensus=k)
+        for m, s, r, c, k in itertools.product(missing, settlement, rounds, chair, consensus)
     ]
 
 

@@ -38,6 +38,11 @@ class Mapping:
     settlement: Literal["package", "issue_by_issue"] = "package"
     rounds: int = 50
     mechanism: str | None = None  # None: the scenario default
+    # Who proposes: the Commission every round, or a delegation recognised at random each round
+    # by capability x salience (the Council presidency's compromise texts drawing on whoever
+    # makes the running; the Commission's consent is needed either way).
+    chair: Literal["commission", "random"] = "commission"
+    consensus: float = 0.0  # the Council's consensus norm (docs/model.md 4.2)
 
 
 def scenario_id(text: str) -> str:
@@ -135,6 +140,12 @@ def deu_scenario(
         if chair == "com"
         else "The Commission is not coded on these issues, so the chair rotates."
     )
+    if mapping.chair == "random":
+        chair = "random"
+        setter = (
+            "Each round a delegation is recognised to put a compromise text, with probability "
+            "in proportion to its capability times its salience (docs/model.md, 2)."
+        )
     issue_data = []
     for i in chosen:
         sq, basis = status_quo(i, mapping)
@@ -210,7 +221,7 @@ def deu_scenario(
             "how_it_works": (
                 f"{setter} The Council "
                 f"decides by {rule_text}"
-                + ("; the Commission's consent is needed" if chair == "com" else "")
+                + ("; the Commission's consent is needed" if "com" in caring else "")
                 + (f"; the Parliament is {ep_role}" if "ep" in caring else "")
                 + ". Capability is each actor's GDP share (DEU file, line 2)."
             ),
@@ -237,6 +248,7 @@ def deu_scenario(
                 "issues": [d["id"] for d in issue_data],
                 "rounds": mapping.rounds,
                 "rule": rule,
+                "consensus": mapping.consensus,
                 "description": f"The legislative negotiation: the Council votes by {rule_text}.",
                 "source": f"{DEU_SHORT}: procedure {first.procedure}, Council vote "
                 f"{first.voting}; weights: docs/backtest.md",
