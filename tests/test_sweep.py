@@ -180,7 +180,7 @@ def test_correlation_ratio_ranks_the_input_that_matters():
 
 
 def test_explain_a_run_and_a_sweep(swept, tmp_path, capsys):
-    tmp, path, out = swept
+    _tmp, _path, out = swept
     code, text, err = negsim_here(
         "explain",
         out.path,
