@@ -213,3 +213,25 @@ def test_the_lever_search_finds_a_planted_threshold(tmp_path):
     assert s.single.share == 1.0 and s.single.low > 0.8
     none = what_it_takes(sc, parse_target("armed_conflict>=0.5"), runs=20, seed=1)
     assert none.single is None or none.single.share >= 0.5
+
+
+def test_a_pool_gives_the_points_of_one_process_and_a_failed_point_does_not_stop_it(
+    tmp_path, monkeypatch
+):
+    from sim.scenario import with_overrides
+    from sim.sweep import runner
+
+    monkeypatch.setattr(runner, "CHUNK", 150)  # several chunks per point, interleaved
+    sc = build(tmp_path, _case())
+    points = [with_overrides(sc, {COST: c}) for c in (0.0, 0.3)]
+    plan = [points[0], "error: planted", points[1]]
+    one = list(runner.play_points(plan, 400, 3, workers=1))
+    two = list(runner.play_points(plan, 400, 3, workers=2))
+    assert [r.index for r in two] == [0, 1, 2]
+    assert two[1].outcomes is None and two[1].error == "error: planted"
+    for a, b in zip(one, two, strict=True):
+        if a.outcomes is None:
+            assert b.outcomes is None
+        else:
+            pd.testing.assert_frame_equal(a.outcomes, b.outcomes)
+    assert not one[0].outcomes.equals(one[2].outcomes)

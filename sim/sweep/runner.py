@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sim.experiment.processes import MAX_WORKERS_PER_CORE, cores, worker_pool
-from sim.experiment.runner import CHUNK, _result, play_chunk
+from sim.experiment.runner import CHUNK, _result
+from sim.model.talks import Talks
 from sim.scenario import Scenario
 
 
@@ -28,8 +30,13 @@ class PointResult:
 
 
 def point_chunk(scenario: Scenario, seed: int, start: int, stop: int) -> pd.DataFrame:
-    """Runs [start, stop) of one point: only the outcome table travels back."""
-    return play_chunk(scenario, seed, start, stop, False).outcomes
+    """Runs [start, stop) of one point: the runs of ``play_chunk`` without its per-round
+    statistics (a sweep reports per point, not per round); only the outcomes travel back."""
+    talks = Talks(scenario, seed, np.arange(start, stop))
+    talks.play()
+    outcomes = talks.outcomes_frame()
+    talks.release()
+    return outcomes
 
 
 def _error(exc: BaseException) -> str:
