@@ -27,18 +27,25 @@ class Box:
     density: float
     mass: float  # share of all cases inside the box
     base_rate: float  # share of all cases that are of interest
+    spans: dict[str, tuple[float, float]]  # each restricted input's range over all cases
 
     def describe(self, name: str, cases: str = "cases") -> str:
         """The box in plain words; ``name`` says what the cases of interest do."""
-        where = " and ".join(
-            f"{p} between {lo:.3g} and {hi:.3g}" for p, (lo, hi) in self.limits.items()
-        )
+        where = " and ".join(self._range(p, lo, hi) for p, (lo, hi) in self.limits.items())
         return (
-            f"where {where or 'anything'}: {100 * self.density:.0f}% of cases end in {name} "
+            f"where {where or 'anything'}: {100 * self.density:.0f}% of {cases} {name} "
             f"(against {100 * self.base_rate:.0f}% overall); the box holds "
             f"{100 * self.mass:.0f}% of {cases} and {100 * self.coverage:.0f}% of those that "
             f"{name}"
         )
+
+    def _range(self, path: str, lo: float, hi: float) -> str:
+        first, last = self.spans.get(path, (lo, hi))
+        if lo <= first:
+            return f"{path} at most {hi:.3g}"
+        if hi >= last:
+            return f"{path} at least {lo:.3g}"
+        return f"{path} between {lo:.3g} and {hi:.3g}"
 
 
 def find_box(
@@ -78,4 +85,5 @@ def find_box(
         density=float(stats["density"]),
         mass=float(stats["mass"]),
         base_rate=float(interest.mean()),
+        spans={p: (float(lows[p]), float(highs[p])) for p in limits},
     )

@@ -66,11 +66,14 @@ def explain_chart(
         right.set_xlabel(short_path(names[0], 40), fontsize=style.LABEL_SIZE)
         right.set_ylabel(short_path(names[1], 30), fontsize=style.LABEL_SIZE)
         right.legend(loc="upper right", **style.legend_kwargs(framealpha=0.9, frameon=True))
+    elif len(names) == 1:
+        _one_input(right, inputs[names[0]].to_numpy(), interest, limits.get(names[0]), outcome)
+        right.set_xlabel(short_path(names[0], 40), fontsize=style.LABEL_SIZE)
     else:
         right.text(
             0.5,
             0.5,
-            "fewer than two inputs vary",
+            "no input varies",
             ha="center",
             va="center",
             fontsize=style.NOTE_SIZE,
@@ -79,3 +82,32 @@ def explain_chart(
         right.set_axis_off()
     style.set_title(fig, title)
     return fig
+
+
+def _one_input(ax, x: np.ndarray, interest: np.ndarray, box, outcome: str) -> None:
+    """The share of cases of interest along the one input that varies, with the box shaded."""
+    distinct = np.unique(x)
+    if len(distinct) <= 20:  # a grid's values
+        which, centres = np.searchsorted(distinct, x), distinct
+    else:  # twenty equal-count bins
+        edges = np.unique(np.quantile(x, np.linspace(0, 1, 21)))
+        which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+        centres = (edges[:-1] + edges[1:]) / 2
+    counts = np.bincount(which, minlength=len(centres))
+    hits = np.bincount(which, weights=interest.astype(float), minlength=len(centres))
+    keep = counts > 0
+    centres, share = centres[keep], hits[keep] / counts[keep]
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+    if box is not None:
+        ax.axvspan(box[0], box[1], color=style.LIGHT, alpha=0.5, label="PRIM box")
+    ax.plot(
+        centres,
+        100 * share,
+        color=style.outcome_colour(outcome),
+        marker="o",
+        linewidth=2,
+        label=style.outcome_name(outcome),
+    )
+    ax.set_ylabel("cases of interest (%)", fontsize=style.LABEL_SIZE)
+    ax.set_ylim(-2, 102)
+    ax.legend(loc="best", **style.legend_kwargs(framealpha=0.9, frameon=True))

@@ -104,9 +104,9 @@ def _explain_sweep(folder: Path, outcome: str) -> Explanation:
         measure = "correlation_ratio"
         method = "correlation ratio of each varied parameter with the outcome's share per point"
     threshold = float(np.quantile(y, INTEREST_QUANTILE)) if len(y) else 0.0
-    interest = y > threshold
-    rule = f"points where {outcome} ends more than {100 * threshold:.1f}% of runs (the top quarter)"
-    box = find_box(inputs, y, threshold=threshold)
+    interest = y >= threshold
+    rule = f"points where {outcome} ends at least {100 * threshold:.1f}% of runs (the top quarter)"
+    box = find_box(inputs, interest.astype(float))
     return Explanation(
         outcome,
         "sweep points",
