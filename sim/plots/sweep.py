@@ -70,7 +70,7 @@ def share_curves(points: pd.DataFrame, paths: Sequence[str], *, title: str) -> F
     """Each outcome's share against each varied parameter, with 95% interval bands."""
     paths = list(paths)[:MAX_PANELS]
     rows, cols = style.grid_shape(len(paths))
-    fig = style.new_figure(6.2 * cols, 4.8 * rows + 1.2)
+    fig = style.new_figure(max(9.0, 6.2 * cols), 4.8 * rows + 1.6)
     outcomes = _present(points)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, path in zip(axes, paths, strict=False):
