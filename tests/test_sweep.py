@@ -235,3 +235,27 @@ def test_a_pool_gives_the_points_of_one_process_and_a_failed_point_does_not_stop
         else:
             pd.testing.assert_frame_equal(a.outcomes, b.outcomes)
     assert not one[0].outcomes.equals(one[2].outcomes)
+
+
+def test_explain_without_the_analysis_extra_says_what_to_install(swept, capsys, monkeypatch):
+    import sys
+
+    _, _, out = swept
+    monkeypatch.setitem(sys.modules, "prim", None)  # as if not installed
+    code, _, err = negsim_here("explain", out.path, "--outcome", "agreement", capsys=capsys)
+    assert code == 2 and "pip install 'negsim[analysis]'" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("target", "needle"),
+    [
+        ("agreement=0.3", "expected OUTCOME>=SHARE"),
+        ("war>=0.3", "'war' is not an outcome"),
+        ("agreement>=3", "between 0 and 1"),
+    ],
+)
+def test_a_bad_target_exits_2(tmp_path, capsys, target, needle):
+    path = write(tmp_path, _case())
+    code, _, err = negsim_here("explain", path, "--target", target, capsys=capsys)
+    assert code == 2 and needle in err
