@@ -259,3 +259,40 @@ def test_a_bad_target_exits_2(tmp_path, capsys, target, needle):
     path = write(tmp_path, _case())
     code, _, err = negsim_here("explain", path, "--target", target, capsys=capsys)
     assert code == 2 and needle in err
+
+
+def test_a_sobol_sweep_ranks_the_cost_above_the_signal(tmp_path):
+    from sim.sweep.explain import explain_lines, explain_results
+
+    path = write(tmp_path, _case())
+    out = sweep_job(
+        path,
+        [parse_vary(f"{COST}=0:0.5"), parse_vary("actors.a.military_option.signal=0.2:0.8")],
+        design="sobol",
+        points=8,
+        runs_per_point=200,
+        seed=2,
+        out=tmp_path / "s",
+        charts=False,
+    )
+    assert len(out.points) == 8 * (2 + 2)
+    assert out.manifest["base_sample_n"] == 8 and "Saltelli" in out.manifest["design_note"]
+    ex = explain_results(out.path, "armed_conflict")
+    assert ex.measure == "ST" and ex.ranking["parameter"].iloc[0] == COST
+    assert any("Sobol indices" in line for line in explain_lines(ex))
+
+
+def test_a_whole_number_field_is_swept_in_whole_numbers(tmp_path, capsys):
+    path = write(tmp_path, _case())
+    out = sweep_job(
+        path,
+        [parse_vary("meetings.m.rounds=2:6:4")],
+        runs_per_point=20,
+        seed=1,
+        out=tmp_path / "w",
+        charts=False,
+    )
+    assert list(out.points["meetings.m.rounds"]) == [2, 3, 5, 6]
+    assert (out.points["status"] == "ok").all()
+    code, _, err = negsim_here("sweep", path, "--vary", "meetings.m.rounds=2.5:6", capsys=capsys)
+    assert code == 2 and "takes whole numbers" in err

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.scenario import Scenario, ScenarioError, with_overrides
-from sim.scenario.paths import PathError, plain, resolve
+from sim.scenario.paths import PathError, _options, plain, resolve
 
 DESIGNS = ("grid", "lhs", "sobol")
 GRID_DEFAULT = 5  # points per parameter of a grid when PATH=LOW:HIGH gives no :N
@@ -92,6 +92,32 @@ def parse_vary(item: str) -> Vary:
     return Vary(path, low, high, n)
 
 
+def whole_number_paths(scenario: Scenario, varies: list[Vary]) -> set[str]:
+    """The varied paths whose field takes whole numbers (a meeting's rounds, say): their
+    points are rounded to whole numbers, and a grid's repeated values dropped."""
+    data = plain(scenario)
+    out = set()
+    for v in varies:
+        try:
+            info = resolve(data, v.path).info
+        except PathError:
+            continue
+        if int in _options(info.annotation) and float not in _options(info.annotation):
+            out.add(v.path)
+    return out
+
+
+def as_whole(varies: list[Vary], whole: set[str]) -> list[Vary]:
+    """The varies with a whole-number field's grid rounded (and repeats dropped)."""
+    out = []
+    for v in varies:
+        if v.path in whole and v.values is None and v.n is not None:
+            values = tuple(float(x) for x in np.unique(np.round(v.grid())))
+            v = Vary(v.path, v.low, v.high, len(values), values)
+        out.append(v)
+    return out
+
+
 def check_varies(
     scenario: Scenario, varies: list[Vary], design: str, points: int | None
 ) -> list[str]:
@@ -123,11 +149,15 @@ def check_varies(
                 f"{bounds.low:g} to {bounds.high:g}"
             )
             continue
+        whole = v.path in whole_number_paths(scenario, [v])
+        if whole and any(x != round(x) for x in (v.low, v.high, *(v.values or ()))):
+            problems.append(f"--vary {v.path}: takes whole numbers (got {v.low:g} to {v.high:g})")
+            continue
         for end in sorted({v.low, v.high}):
             try:
-                with_overrides(scenario, {v.path: end})
+                with_overrides(scenario, {v.path: round(end) if whole else end})
             except ScenarioError as exc:
-                problems.extend(f"--vary {p.path}: {p.message}" for p in exc.problems)
+                problems.extend(f"--vary {p.field}: {p.message}" for p in exc.problems)
                 break
         if design != "grid" and (v.values is not None or v.n is not None):
             problems.append(

@@ -29,7 +29,15 @@ from sim.scenario.overrides import manifest_entry
 from sim.scenario.paths import plain, resolve
 from sim.scenario.rng import DRAWS
 
-from .design import SweepError, Vary, check_varies, design_points, design_size
+from .design import (
+    SweepError,
+    Vary,
+    as_whole,
+    check_varies,
+    design_points,
+    design_size,
+    whole_number_paths,
+)
 from .runner import play_points
 
 POINTS_CSV = "points.csv"
@@ -66,12 +74,16 @@ def point_row(
     return row
 
 
-def _point_scenario(base: Scenario, values: Mapping[str, float]) -> Scenario | str:
+def _point_scenario(
+    base: Scenario, values: Mapping[str, float], whole: set[str] = frozenset()
+) -> Scenario | str:
     """The point's scenario, or the error that makes it unplayable (recorded, not raised)."""
     try:
-        return with_overrides(base, {p: float(v) for p, v in values.items()})
+        return with_overrides(
+            base, {p: round(v) if p in whole else float(v) for p, v in values.items()}
+        )
     except ScenarioError as exc:
-        return "error: " + "; ".join(f"{p.path}: {p.message}" for p in exc.problems)
+        return "error: " + "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
 
 
 def current_value(scenario: Scenario, path: str) -> Any:
@@ -120,14 +132,18 @@ def sweep_job(
         from sim.analysis.extras import require
 
         require("SALib", "a sobol design")
+    whole = whole_number_paths(base, varies)
+    varies = as_whole(varies, whole)
     table = design_points(varies, design, points, seed)
+    for p in whole:
+        table[p] = table[p].round()
     check_memory(base, runs_per_point, workers)
     paths = [v.path for v in varies]
     actors = [a.id for a in base.actors]
     # The one-at-a-time runs for the tornado: the scenario as it is, then each path at each end.
     oat = [{}] + [{v.path: end} for v in varies for end in (v.low, v.high)]
     plans = [dict(zip(paths, map(float, r), strict=True)) for r in table.itertuples(index=False)]
-    scenarios = [_point_scenario(base, p) for p in plans + oat]
+    scenarios = [_point_scenario(base, p, whole) for p in plans + oat]
     started = dt.datetime.now(dt.UTC)
     target = out if out is not None else default_target(results_root, f"{base.id}-sweep", started)
     with ResultsFolder(target, force, unique=out is None) as folder:
