@@ -43,6 +43,29 @@ def engine_rate(runs: int = 5000) -> float:
     return runs / best
 
 
+def sweep(points: int, runs: int, workers: int) -> float:
+    """Wall time of the command line's sweep of Russia's cost of war."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [
+            sys.executable,
+            "-m",
+            "sim",
+            "sweep",
+            str(BASELINE),
+            "--vary",
+            f"{PATH}=0:1:{points}",
+            "--runs-per-point",
+            str(runs),
+            "--workers",
+            str(workers),
+            "--out",
+            str(Path(tmp) / "sweep"),
+        ]
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=REPO)
+        return time.perf_counter() - t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--points", type=int, default=100)

@@ -63,7 +63,7 @@ def parse_vary(item: str) -> Vary:
     if not sep or not path or not spec:
         raise SweepError(
             f"--vary {item}: expected PATH=LOW:HIGH[:N] or PATH=V1,V2,..., "
-            "e.g. actors.russia.military_option.cost=0:0.5:6"
+            "e.g. actors.ACTOR.military_option.cost=0:0.5:6"
         )
     if "," in spec:
         values = tuple(_number(v, "value", item) for v in spec.split(","))
