@@ -75,25 +75,8 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rate = engine_rate()
     print(f"engine, one core: {rate:,.0f} runs/s")
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [
-            sys.executable,
-            "-m",
-            "sim",
-            "sweep",
-            str(BASELINE),
-            "--vary",
-            f"{PATH}=0:1:{args.points}",
-            "--runs-per-point",
-            str(args.runs),
-            "--workers",
-            str(args.workers),
-            "--out",
-            str(Path(tmp) / "sweep"),
-        ]
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, cwd=REPO)
-        wall = time.perf_counter() - t
+    fixed = sweep(args.points, 10, args.workers)  # start-up, pool, charts, report
+    wall = sweep(args.points, args.runs, args.workers)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # MiB (Linux: KiB)
     runs = (args.points + 3) * args.runs  # the points, the scenario as it is, LOW and HIGH
     full = (100 + 3) * 10_000
@@ -102,8 +85,10 @@ def main() -> None:
         f"{args.workers} workers: {wall:.1f} s wall, {runs / wall:,.0f} runs/s, "
         f"largest process {peak:,.0f} MiB"
     )
+    per_run = (wall - fixed) / (runs - (args.points + 3) * 10)
+    print(f"fixed cost (the same sweep at 10 runs per point): {fixed:.1f} s")
     print(
-        f"extrapolated to 100 points x 10,000 runs: {full / (runs / wall):.0f} s "
+        f"extrapolated to 100 points x 10,000 runs: {fixed + per_run * full:.0f} s "
         f"(target 25 s); the engine alone on {args.workers} cores at the rate above: "
         f"{full / (rate * args.workers):.0f} s"
     )
