@@ -78,6 +78,8 @@ def test_folder_manifest_and_charts(swept):
     assert m["design"] == "grid" and m["seed"] == 7 and m["runs_per_point"] == 400
     assert [p[COST] for p in m["point_overrides"]] == pytest.approx([0, 0.1, 0.2, 0.3, 0.4])
     assert {p.name for p in (out.path / "charts").iterdir()} == {"shares.png", "tornado.png"}
+    page = (out.path / "report.html").read_text()
+    assert 'href="charts/tornado.png"' in page and 'href="charts/shares.png"' in page
     eff = pd.read_csv(out.path / "effects.csv")
     assert eff.loc[0, "at_high_armed_conflict"] < eff.loc[0, "baseline_armed_conflict"]
     assert eff.loc[0, "baseline_armed_conflict"] < eff.loc[0, "at_low_armed_conflict"]
