@@ -298,3 +298,15 @@ def test_a_whole_number_field_is_swept_in_whole_numbers(tmp_path, capsys):
     assert (out.points["status"] == "ok").all()
     code, _, err = negsim_here("sweep", path, "--vary", "meetings.m.rounds=2.5:6", capsys=capsys)
     assert code == 2 and "takes whole numbers" in err
+
+
+def test_a_drawn_lever_is_measured_from_its_mean(tmp_path):
+    from sim.sweep.search import parse_target, search_lines, what_it_takes
+
+    data = crisis(0.7, {"uniform": [0.0, 0.1]})
+    data["levers"] = [{"path": COST, "label": "cost", "min": 0, "max": 1, "step": 0.05}]
+    s = what_it_takes(build(tmp_path, data), parse_target("agreement>=50%"), runs=20, seed=1)
+    assert s.starts[COST] == pytest.approx(0.05) and s.drawn == [COST]
+    assert s.single.changes == {COST: pytest.approx(0.2)}
+    assert s.single.size == pytest.approx(0.15)
+    assert any("fixed at 0.2" in line for line in search_lines(s))

@@ -21,6 +21,8 @@ from sim.analysis import wilson
 from sim.model.outcomes import OUTCOMES
 from sim.scenario import Scenario
 from sim.scenario.levers import levers_of
+from sim.scenario.params import Dist
+from sim.scenario.paths import plain, resolve
 from sim.scenario.schema import Lever
 
 from .design import SweepError
@@ -85,6 +87,19 @@ class Search:
     drawn: list[str]  # levers whose field the scenario draws at random
 
 
+def _central(scenario: Scenario, path: str, value: object, lever: Lever) -> float:
+    """The mean of a field the scenario draws at random (the middle of the lever's range if
+    it cannot be read)."""
+    bounds = resolve(plain(scenario), path).bounds
+    if isinstance(value, dict) and len(value) == 1 and bounds is not None:
+        ((kind, args),) = value.items()
+        try:
+            return float(Dist(kind, tuple(args)).central(bounds))
+        except (TypeError, ValueError, IndexError, ZeroDivisionError):
+            pass
+    return (lever.min + lever.max) / 2
+
+
 def lever_values(lever: Lever) -> np.ndarray:
     step = lever.step or (lever.max - lever.min) / 20
     values = np.arange(lever.min, lever.max + step / 2, step)
@@ -128,8 +143,8 @@ def what_it_takes(
         value = current_value(scenario, lever.path)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             starts[lever.path] = float(value)
-        else:
-            starts[lever.path] = (lever.min + lever.max) / 2
+        else:  # a distribution: changes are measured from its mean
+            starts[lever.path] = _central(scenario, lever.path, value, lever)
             drawn.append(lever.path)
     width = {lv.path: lv.max - lv.min for lv in levers}
 
@@ -195,7 +210,12 @@ def search_lines(s: Search) -> list[str]:
     ]
 
     def change(f: Found) -> str:
-        return " and ".join(f"{p} from {s.starts[p]:g} to {v:g}" for p, v in f.changes.items())
+        return " and ".join(
+            f"{p} fixed at {v:g} (drawn at random now, mean {s.starts[p]:.3g})"
+            if p in s.drawn
+            else f"{p} from {s.starts[p]:g} to {v:g}"
+            for p, v in f.changes.items()
+        )
 
     if s.target.met(s.baseline.share):
         lines.append("The scenario already meets the target; no change is needed.")
@@ -209,7 +229,7 @@ def search_lines(s: Search) -> list[str]:
         lines.append(f"Best pair: {change(s.pair)}: {interval(s.pair)}.")
     if s.drawn:
         lines.append(
-            "Drawn at random in the scenario (changes measured from the middle of the "
-            "lever's range, and the change fixes the value): " + ", ".join(s.drawn) + "."
+            f"{len(s.drawn)} of the levers are drawn at random in the scenario: a change fixes "
+            "the value, and its size is measured from the distribution's mean."
         )
     return lines
