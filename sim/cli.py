@@ -588,7 +588,11 @@ def sweep(
     ] = 1000,
     seed: Seed = DEFAULT_SEED,
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes \\[default: 1].", min=1)
+        int | None,
+        typer.Option(
+            help="Worker processes \\[default: 1 below 20,000 runs in all, else all cores].",
+            min=1,
+        ),
     ] = None,
     out: Out = None,
     force: Force = False,
@@ -619,8 +623,13 @@ def sweep(
     if problems:
         raise BadInput(*problems)
     n = design_size(varies, design, points)
-    workers = _workers(workers) or 1
     total = (n + 1 + 2 * len(varies)) * runs_per_point
+    if workers is None:
+        from sim.experiment import default_workers
+
+        workers = default_workers(total)
+    else:
+        workers = _workers(workers)
     _say(
         err,
         f"negsim: sweep of {scenario}, {design} design, {n:,} points x {runs_per_point:,} "

@@ -19,6 +19,7 @@ from sim.results.store import MANIFEST_JSON
 from .design import Vary, salib_problem
 from .job import POINTS_CSV
 
+PRIM_RUNS = 100_000  # PRIM peels a sample of this many runs at most
 INTEREST_QUANTILE = 0.75  # a sweep's points of interest: share in the top quarter
 
 
@@ -149,7 +150,8 @@ def explain_lines(ex: Explanation) -> list[str]:
             if ex.source == "runs"
             else (f"are in the top quarter for {name}", "points")
         )
-        lines.append("Where it happens (PRIM box): " + ex.box.describe(what, cases) + ".")
+        sample = f" (from the first {PRIM_RUNS:,} runs)" if ex.cases > PRIM_RUNS else ""
+        lines.append(f"Where it happens (PRIM box{sample}): " + ex.box.describe(what, cases) + ".")
     return lines
 
 
