@@ -15,14 +15,10 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
-
     from ..actors import Actor, Response
     from ..schedule import RoundPlan
     from ..talks import RoundRecord, Talks
 
-# (path in the scenario, message, value shown) like the scenario cross-checks.
-Finding = tuple[tuple[str | int, ...], str, str | None]
 # Words for a value of issue k: fmt(k, value) -> "40 (nearer 'open door')".
 Formatter = Callable[[int, float], str]
 
@@ -35,11 +31,6 @@ class Mechanism:
 
     def __init__(self, talks: Talks):
         self.talks = talks
-
-    @classmethod
-    def refuses(cls, scenario: Scenario) -> list[Finding]:
-        """Fields of ``scenario`` this mechanism cannot honour (validation refuses them)."""
-        return []
 
     def propose(
         self, plan: RoundPlan, proposer: Actor, deciders: list[Actor], open_: np.ndarray
