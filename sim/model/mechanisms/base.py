@@ -55,6 +55,17 @@ class Mechanism:
         """After the decision: what participants learn and how their positions move
         (``proposers`` [R]: each run's proposer, by actor index)."""
 
+    def learn_from_refusals(
+        self, parts: list[Actor], responses: dict[int, Response], still_open: np.ndarray
+    ) -> None:
+        """A refusal reveals the refuser: every participant's errors about it shrink (4.1)."""
+        talks = self.talks
+        refused = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
+        for a in parts:
+            refused[:, a.index] = (still_open & ~responses[a.index].accept).any(axis=1)
+        for b in parts:
+            b.learn(talks.learning_rate, refused)
+
     def consult(self, parts: list[Actor]) -> None:
         """A consultation: no proposal; by default participants learn about one another."""
         talks = self.talks
