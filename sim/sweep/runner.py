@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.experiment.executors import wait_for
 from sim.experiment.processes import MAX_WORKERS_PER_CORE, cores, worker_pool
-from sim.experiment.runner import CHUNK, _result
+from sim.experiment.runner import CHUNK
 from sim.model.talks import Talks
 from sim.scenario import Scenario
 
@@ -104,7 +105,7 @@ def play_points(
             (k, start, stop), future = pending.pop(0)
             yield from flush_errors_before(k)
             try:
-                parts.append(_result(future))
+                parts.append(wait_for(future))
             except Exception as exc:
                 failed = failed or _error(exc)
             if progress is not None:
