@@ -1,0 +1,195 @@
+"""A seat at the table taken by a person: the scenario's mechanism plays everyone else.
+
+``HumanSeat`` wraps the scenario's mechanism for one run (R = 1). When the person's actor
+proposes or answers, it asks a ``Seat`` (the terminal, a browser page) what to do; every other
+decision, and everything after the decision (learning, concessions of the others), is the
+wrapped mechanism's. No input or output happens here: a ``Seat`` is any object with the two
+methods below, so the same seam serves a terminal, a web page and a test.
+
+What a person can do that the agents cannot is end the talks on purpose: walking out ends the
+run in a breakdown, using force (for an actor with a military option) in armed conflict,
+after the round, whatever the hazards drew.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol
+
+import numpy as np
+
+from .actors import Actor, Response
+from .mechanisms.base import Mechanism
+from .outcomes import ARMED_CONFLICT, BREAKDOWN, ONGOING
+
+if TYPE_CHECKING:
+    from .mechanisms.base import Formatter
+    from .schedule import RoundPlan
+    from .talks import RoundRecord, Talks
+
+Kind = Literal["accept", "refuse", "propose", "walk_out", "force", "quit"]
+
+
+@dataclass(frozen=True)
+class Move:
+    """What the person decided: ``values`` (issue index -> value) only for ``propose``."""
+
+    kind: Kind
+    values: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the person sees before deciding, for their own actor (run 0 of the batch)."""
+
+    round: int  # 1-based
+    meeting: str
+    proposer: str | None  # None when the person proposes
+    open_issues: list[int]
+    proposal: np.ndarray | None  # [K] the package on the table when answering
+    suggestion: np.ndarray | None  # [K] what the agent in this seat would propose
+    agent_accepts: bool | None  # whether the agent in this seat would accept the proposal
+    worth: float | None  # the proposal's utility to the person's actor, from its interests
+    holds_out_for: float | None  # what the agent in this seat would hold out for
+    war_value: float | None  # p_win - cost, for an actor with a military option
+
+
+class Seat(Protocol):
+    """Asked for the person's moves; returns ``Move("quit")`` to hand the seat to the agent."""
+
+    def propose(self, turn: Turn) -> Move: ...
+
+    def respond(self, turn: Turn) -> Move: ...
+
+
+class HumanSeat(Mechanism):
+    """The scenario's mechanism with one actor's proposals and answers taken from a person."""
+
+    name = "human"
+    summary = "one actor played by a person"
+
+    def __init__(self, talks: Talks, inner: Mechanism, actor: int, seat: Seat):
+        super().__init__(talks)
+        if len(talks.runs) != 1:
+            raise ValueError("a person plays one run at a time (R = 1)")
+        self.inner = inner
+        self.actor = actor
+        self.seat = seat
+        self.handed_over = False  # the person quit: the agent plays the seat from here
+        self.ending: int = ONGOING  # BREAKDOWN or ARMED_CONFLICT once the person ends the talks
+        self.moves: list[tuple[int, Move]] = []  # (round, move) for the debrief
+        self._last_proposer = -1  # Talks asks for responses right after the proposal
+
+    @classmethod
+    def take(cls, talks: Talks, actor: str, seat: Seat) -> HumanSeat:
+        """Seat a person at ``actor`` (its id) in a one-run ``Talks``."""
+        if actor not in talks.actor_index:
+            known = ", ".join(talks.actor_index)
+            raise KeyError(f"no actor {actor!r} in this scenario (actors: {known})")
+        human = cls(talks, talks.mechanism, talks.actor_index[actor], seat)
+        talks.mechanism = human
+        return human
+
+    @property
+    def playing(self) -> bool:
+        return not self.handed_over and self.ending == ONGOING
+
+    def _turn(self, proposer: Actor | None, proposal, open_, suggestion, agrees=None) -> Turn:
+        talks = self.talks
+        me = talks.actor_list[self.actor]
+        plan = talks.schedule[talks.t]
+        worth = holds = None
+        if proposal is not None:
+            worth = float(me.true_utility(proposal)[0])
+            best = me.utility(np.where(open_, me.position, talks.values))
+            holds = float(me.reservation_utility(talks.values, best)[0])
+        return Turn(
+            round=talks.t + 1,
+            meeting=talks.scenario.meetings[plan.meeting].name,
+            proposer=None if proposer is None else proposer.name,
+            open_issues=[int(k) for k in np.flatnonzero(open_[0])],
+            proposal=None if proposal is None else proposal[0].copy(),
+            suggestion=None if suggestion is None else suggestion[0].copy(),
+            agent_accepts=agrees,
+            worth=worth,
+            holds_out_for=holds,
+            war_value=float(me.war_value()[0]) if me.has_military_option else None,
+        )
+
+    def _record(self, move: Move) -> Move:
+        self.moves.append((self.talks.t + 1, move))
+        if move.kind == "quit":
+            self.handed_over = True
+        elif move.kind == "walk_out":
+            self.ending = BREAKDOWN
+        elif move.kind == "force":
+            if not self.talks.actor_list[self.actor].has_military_option:
+                raise ValueError("this actor has no military option")
+            self.ending = ARMED_CONFLICT
+        return move
+
+    def _announce(self, values: dict[int, float]) -> np.ndarray:
+        """The person's counter-proposal becomes its announced position, within red lines."""
+        me = self.talks.actor_list[self.actor]
+        for k, v in values.items():
+            me.position[0, k] = np.clip(v, me.at_least[0, k], me.at_most[0, k])
+        return me.position
+
+    # ---- the seam --------------------------------------------------------------------------
+    def propose(self, plan: RoundPlan, proposer: Actor, deciders, open_) -> np.ndarray:
+        offer = self.inner.propose(plan, proposer, deciders, open_)
+        self._last_proposer = proposer.index
+        if proposer.index != self.actor or not self.playing or not open_.any():
+            return offer
+        move = self._record(self.seat.propose(self._turn(None, None, open_, offer)))
+        if move.kind != "propose":
+            return offer  # quit hands the proposal to the agent; an ending is applied after
+        self._announce(move.values)
+        mine = offer.copy()
+        for k, v in move.values.items():
+            mine[0, k] = v
+        return np.where(open_, mine, self.talks.values)
+
+    def respond(self, actor: Actor, proposal: np.ndarray, open_: np.ndarray) -> Response:
+        answer = self.inner.respond(actor, proposal, open_)
+        if actor.index != self.actor or not self.playing or not open_.any():
+            return answer
+        proposer = self.talks.actor_list[self._last_proposer]
+        agrees = bool(answer.accept[0, open_[0]].all())
+        turn = self._turn(proposer, proposal, open_, None, agrees)
+        move = self._record(self.seat.respond(turn))
+        if move.kind == "quit":
+            return answer
+        yes = open_.copy() if move.kind == "accept" else np.zeros_like(open_)
+        if move.kind == "propose":
+            self._announce(move.values)
+        return Response(
+            accept=yes, worth=answer.worth, reservation=answer.reservation, crossed=answer.crossed
+        )
+
+    def update(self, plan, proposers, parts, proposal, responses, still_open) -> None:
+        me = self.talks.actor_list[self.actor]
+        held = me.position.copy()
+        self.inner.update(plan, proposers, parts, proposal, responses, still_open)
+        if self.playing:
+            me.position = held  # a person concedes by proposing, not by the agents' rule
+
+    def consult(self, parts: list[Actor]) -> None:
+        self.inner.consult(parts)
+
+    def explain(self, rec: RoundRecord, run: int, fmt: Formatter) -> list[str]:
+        return self.inner.explain(rec, run, fmt)
+
+
+def end_round(talks: Talks, human: HumanSeat) -> None:
+    """Apply the person's walk-out or use of force once the round is played.
+
+    The round's settlements stand; the run ends in this round unless the hazards (or an
+    agreement) already ended it, which the record shows as usual.
+    """
+    if human.ending == ONGOING or talks.outcome[0] != ONGOING:
+        return
+    talks.outcome[0] = human.ending
+    talks.rounds[0] = talks.t
+    if talks.record is not None:
+        talks.record.ended[0] = human.ending
