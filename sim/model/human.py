@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .schedule import RoundPlan
     from .talks import RoundRecord, Talks
 
-Kind = Literal["accept", "refuse", "propose", "walk_out", "force", "quit"]
+Kind = Literal["accept", "refuse", "propose", "walk_out", "force", "agent", "quit"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ class Turn:
 
 
 class Seat(Protocol):
-    """Asked for the person's moves; returns ``Move("quit")`` to hand the seat to the agent."""
+    """Asked for the person's moves: ``Move("agent")`` lets the agent make this one move (a
+    timer ran out), ``Move("quit")`` hands the seat to the agent for the rest of the run."""
 
     def propose(self, turn: Turn) -> Move: ...
 
@@ -63,40 +64,42 @@ class Seat(Protocol):
 
 
 class HumanSeat(Mechanism):
-    """The scenario's mechanism with one actor's proposals and answers taken from a person."""
+    """The scenario's mechanism with some actors' proposals and answers taken from people."""
 
     name = "human"
     summary = "one actor played by a person"
 
-    def __init__(self, talks: Talks, inner: Mechanism, actor: int, seat: Seat):
+    def __init__(self, talks: Talks, inner: Mechanism, seats: dict[int, Seat]):
         super().__init__(talks)
         if len(talks.runs) != 1:
-            raise ValueError("a person plays one run at a time (R = 1)")
+            raise ValueError("people play one run at a time (R = 1)")
         self.inner = inner
-        self.actor = actor
-        self.seat = seat
-        self.handed_over = False  # the person quit: the agent plays the seat from here
-        self.ending: int = ONGOING  # BREAKDOWN or ARMED_CONFLICT once the person ends the talks
-        self.moves: list[tuple[int, Move]] = []  # (round, move) for the debrief
+        self.seats = dict(seats)  # actor index -> seat; a seat whose person quit is removed
+        self.quitted: set[int] = set()
+        self.ending: int = ONGOING  # BREAKDOWN or ARMED_CONFLICT once a person ends the talks
+        self.moves: list[tuple[int, int, Move]] = []  # (round, actor, move) for the debrief
         self._last_proposer = -1  # Talks asks for responses right after the proposal
 
     @classmethod
-    def take(cls, talks: Talks, actor: str, seat: Seat) -> HumanSeat:
-        """Seat a person at ``actor`` (its id) in a one-run ``Talks``."""
-        if actor not in talks.actor_index:
-            known = ", ".join(talks.actor_index)
-            raise KeyError(f"no actor {actor!r} in this scenario (actors: {known})")
-        human = cls(talks, talks.mechanism, talks.actor_index[actor], seat)
+    def take(cls, talks: Talks, seats: dict[str, Seat]) -> HumanSeat:
+        """Seat people at actors (by id) in a one-run ``Talks``."""
+        for actor in seats:
+            if actor not in talks.actor_index:
+                known = ", ".join(talks.actor_index)
+                raise KeyError(f"no actor {actor!r} in this scenario (actors: {known})")
+        by_index = {talks.actor_index[a]: s for a, s in seats.items()}
+        human = cls(talks, talks.mechanism, by_index)
         talks.mechanism = human
         return human
 
-    @property
-    def playing(self) -> bool:
-        return not self.handed_over and self.ending == ONGOING
+    def playing(self, actor: int) -> bool:
+        return actor in self.seats and self.ending == ONGOING
 
-    def _turn(self, proposer: Actor | None, proposal, open_, suggestion, agrees=None) -> Turn:
+    def _turn(
+        self, actor: int, proposer: Actor | None, proposal, open_, suggestion, agrees=None
+    ) -> Turn:
         talks = self.talks
-        me = talks.actor_list[self.actor]
+        me = talks.actor_list[actor]
         plan = talks.schedule[talks.t]
         worth = holds = None
         if proposal is not None:
@@ -116,21 +119,22 @@ class HumanSeat(Mechanism):
             war_value=float(me.war_value()[0]) if me.has_military_option else None,
         )
 
-    def _record(self, move: Move) -> Move:
-        self.moves.append((self.talks.t + 1, move))
+    def _record(self, actor: int, move: Move) -> Move:
+        self.moves.append((self.talks.t + 1, actor, move))
         if move.kind == "quit":
-            self.handed_over = True
+            del self.seats[actor]
+            self.quitted.add(actor)
         elif move.kind == "walk_out":
             self.ending = BREAKDOWN
         elif move.kind == "force":
-            if not self.talks.actor_list[self.actor].has_military_option:
+            if not self.talks.actor_list[actor].has_military_option:
                 raise ValueError("this actor has no military option")
             self.ending = ARMED_CONFLICT
         return move
 
-    def _announce(self, values: dict[int, float]) -> np.ndarray:
+    def _announce(self, actor: int, values: dict[int, float]) -> np.ndarray:
         """The person's counter-proposal becomes its announced position, within red lines."""
-        me = self.talks.actor_list[self.actor]
+        me = self.talks.actor_list[actor]
         for k, v in values.items():
             me.position[0, k] = np.clip(v, me.at_least[0, k], me.at_most[0, k])
         return me.position
@@ -139,12 +143,13 @@ class HumanSeat(Mechanism):
     def propose(self, plan: RoundPlan, proposer: Actor, deciders, open_) -> np.ndarray:
         offer = self.inner.propose(plan, proposer, deciders, open_)
         self._last_proposer = proposer.index
-        if proposer.index != self.actor or not self.playing or not open_.any():
+        i = proposer.index
+        if not self.playing(i) or not open_.any():
             return offer
-        move = self._record(self.seat.propose(self._turn(None, None, open_, offer)))
+        move = self._record(i, self.seats[i].propose(self._turn(i, None, None, open_, offer)))
         if move.kind != "propose":
-            return offer  # quit hands the proposal to the agent; an ending is applied after
-        self._announce(move.values)
+            return offer  # the agent proposes; an ending is applied after the round
+        self._announce(i, move.values)
         mine = offer.copy()
         for k, v in move.values.items():
             mine[0, k] = v
@@ -152,27 +157,28 @@ class HumanSeat(Mechanism):
 
     def respond(self, actor: Actor, proposal: np.ndarray, open_: np.ndarray) -> Response:
         answer = self.inner.respond(actor, proposal, open_)
-        if actor.index != self.actor or not self.playing or not open_.any():
+        i = actor.index
+        if not self.playing(i) or not open_.any():
             return answer
         proposer = self.talks.actor_list[self._last_proposer]
         agrees = bool(answer.accept[0, open_[0]].all())
-        turn = self._turn(proposer, proposal, open_, None, agrees)
-        move = self._record(self.seat.respond(turn))
-        if move.kind == "quit":
+        turn = self._turn(i, proposer, proposal, open_, None, agrees)
+        move = self._record(i, self.seats[i].respond(turn))
+        if move.kind in ("quit", "agent"):
             return answer
         yes = open_.copy() if move.kind == "accept" else np.zeros_like(open_)
         if move.kind == "propose":
-            self._announce(move.values)
+            self._announce(i, move.values)
         return Response(
             accept=yes, worth=answer.worth, reservation=answer.reservation, crossed=answer.crossed
         )
 
     def update(self, plan, proposers, parts, proposal, responses, still_open) -> None:
-        me = self.talks.actor_list[self.actor]
-        held = me.position.copy()
+        people = [self.talks.actor_list[i] for i in self.seats if self.playing(i)]
+        held = [a.position.copy() for a in people]
         self.inner.update(plan, proposers, parts, proposal, responses, still_open)
-        if self.playing:
-            me.position = held  # a person concedes by proposing, not by the agents' rule
+        for a, position in zip(people, held, strict=True):
+            a.position = position  # a person concedes by proposing, not by the agents' rule
 
     def consult(self, parts: list[Actor]) -> None:
         self.inner.consult(parts)

@@ -39,8 +39,36 @@ def play_run(
     ``tell(lines)`` sees the opening and then each round told in words (the narration's
     paragraphs), so the person reads what the others did before the next decision.
     """
+    talks, human = _play(scenario, {actor: seat}, seed, run, tell)
+    utility = float(talks.final_utilities()[0, talks.actor_index[actor]])
+    return Played(
+        outcome=OUTCOMES[int(talks.outcome[0])],
+        rounds=int(talks.rounds[0]),
+        utility=utility,
+        handed_over=bool(human.quitted),
+        moves=sum(m.kind not in ("quit", "agent") for _, _, m in human.moves),
+        ended_by_person=human.ending != ONGOING and human.ending == talks.outcome[0],
+    )
+
+
+def play_run_seated(
+    scenario: Scenario,
+    seats: dict[str, Seat],
+    seed: int,
+    run: int = 0,
+    tell: Callable[[list[str]], None] | None = None,
+) -> tuple[str, dict[str, float]]:
+    """A run with several seats taken (a classroom): its outcome and every actor's utility."""
+    talks, _ = _play(scenario, seats, seed, run, tell)
+    utilities = talks.final_utilities()[0]
+    return OUTCOMES[int(talks.outcome[0])], {
+        a.key: float(u) for a, u in zip(talks.actor_list, utilities, strict=True)
+    }
+
+
+def _play(scenario, seats, seed, run, tell) -> tuple[Talks, HumanSeat]:
     talks = Talks(scenario, seed, np.array([run]))
-    human = HumanSeat.take(talks, actor, seat)
+    human = HumanSeat.take(talks, seats)
     narrator = Narrator(scenario, talks)
     narrator.opening(seed, run)
     while not talks.done:
@@ -52,12 +80,4 @@ def play_run(
         narrator.round(talks.record)
     if tell is not None:
         tell(narrator.lines)
-    utility = float(talks.final_utilities()[0, human.actor])
-    return Played(
-        outcome=OUTCOMES[int(talks.outcome[0])],
-        rounds=int(talks.rounds[0]),
-        utility=utility,
-        handed_over=human.handed_over,
-        moves=sum(m.kind != "quit" for _, m in human.moves),
-        ended_by_person=human.ending != ONGOING and human.ending == talks.outcome[0],
-    )
+    return talks, human
