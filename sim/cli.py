@@ -18,7 +18,7 @@ app = typer.Typer(
     name="negsim",
     help="Simulate diplomatic negotiations between states from scenario files.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
@@ -55,6 +55,26 @@ def _load(path: Path, sources: list[tuple[str, str]] | None = None):
         return load_scenario(path, sources)
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        term.print(f"negsim {version('negsim')}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Simulate diplomatic negotiations between states from scenario files."""
 
 
 @app.command()
@@ -109,8 +129,8 @@ def describe(scenario: ScenarioArg) -> None:
     """Show a scenario's actors, their stances on each issue with sources, and the agenda."""
     from sim.report.describe import describe as tables
 
-    for table in tables(_load(scenario)):
-        term.print(table)
+    for block in tables(_load(scenario)):
+        term.print(block, soft_wrap=False)  # wrapped on word boundaries to the terminal
         term.print()
 
 
@@ -152,12 +172,13 @@ Runs = Annotated[int, typer.Option("--runs", "-n", help="Number of runs.", min=1
 Seed = Annotated[int, typer.Option(help="Master seed (run k uses stream k of it).", min=0)]
 Workers = Annotated[
     int | None,
-    typer.Option(help="Worker processes [default: 1 below 20,000 runs, else all cores].", min=1),
+    # rich markup would read "[default: ...]" as a tag and drop it: the bracket is escaped.
+    typer.Option(help="Worker processes \\[default: 1 below 20,000 runs, else all cores].", min=1),
 ]
 Out = Annotated[
     Path | None,
     typer.Option(
-        help="Results folder [default: results/<scenario>/<UTC timestamp>/].", file_okay=False
+        help="Results folder \\[default: results/<scenario>/<UTC timestamp>/].", file_okay=False
     ),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Replace an existing results folder.")]
@@ -362,7 +383,7 @@ def main() -> None:
 
     try:
         with interrupts_caught():
-            app()
+            app(prog_name="negsim")  # also under `python -m sim`, for help and completion
     except BadInput as exc:
         for line in exc.lines:
             _say(err, line)

@@ -53,11 +53,17 @@ def resolved(scenario: Scenario) -> dict[str, Any]:
 
 
 def _labels(resolved_scenario: dict[str, Any]):
-    """Chart labels, bounded for large scenarios (sim/plots/scope.py), and what they omit."""
+    """Chart labels, bounded for large scenarios (sim/plots/scope.py), and what they omit;
+    the issues the scenario itself makes impossible to settle are named for the charts."""
+    from dataclasses import replace
+
+    from sim.analysis import unsettleable_issues
     from sim.plots import ScenarioLabels
     from sim.plots.scope import chart_scope
 
-    return chart_scope(ScenarioLabels.from_resolved(resolved_scenario), resolved_scenario)
+    labels = ScenarioLabels.from_resolved(resolved_scenario)
+    labels = replace(labels, never_settled=unsettleable_issues(resolved_scenario))
+    return chart_scope(labels, resolved_scenario)
 
 
 def _not_charted(
@@ -112,7 +118,7 @@ def draw_run_charts(
         "outcomes": plots.outcome_distribution({labels.title: summary}),
         "issue_values": plots.issue_values({labels.title: outcomes}, labels),
         "trajectories": plots.trajectories(charted, labels, rounds),
-        "tension": plots.tension_and_endings({labels.title: rounds}),
+        "tension": plots.tension_and_endings({labels.title: rounds}, labels=labels),
     }
 
 
@@ -218,6 +224,7 @@ def run_job(
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         folder.write_json(MANIFEST_JSON, manifest)
         if charts:
+            from sim.analysis import impossible_outcomes
             from sim.report.tables import outcome_summary_table
 
             rest = _not_charted(summary, exp.outcomes, left_issues, left_actors)
@@ -228,6 +235,8 @@ def run_job(
                 figures={CHART_FILES[s]: f for s, f in figures.items()},
                 manifest={k: v for k, v in manifest.items() if k != "scenario"},
                 extra_tables=rest,
+                impossible={scenario.title: impossible_outcomes(spec)},
+                chart_links={CHART_FILES[s]: f"charts/{s}.png" for s in figures},
             )
             folder.write_text("report.html", page)
         path = folder.commit()
@@ -285,6 +294,7 @@ def compare_job(
     """Put two or more scenarios (files run with common random numbers, or results folders)
     side by side: the same charts on shared axes and the differences from the first."""
     from sim import plots
+    from sim.analysis import impossible_outcomes
     from sim.report.html import render_report
     from sim.report.tables import outcome_summary_table
 
@@ -314,7 +324,9 @@ def compare_job(
                 "outcomes": plots.outcome_distribution(summaries),
                 "differences": plots.outcome_differences(diff, baseline),
                 "issue_values": plots.issue_values(tables, base_labels),
-                "tension": plots.tension_and_endings({n: r.rounds for n, r in loaded.items()}),
+                "tension": plots.tension_and_endings(
+                    {n: r.rounds for n, r in loaded.items()}, labels=base_labels
+                ),
             }
             figures = _render(figures, folder)
         captions = {
@@ -380,6 +392,12 @@ def compare_job(
             summary_rows=outcome_summary_table(summaries),
             figures={captions[s]: f for s, f in figures.items()},
             manifest=manifest,
+            impossible={
+                n: impossible_outcomes(r.manifest["scenario"])
+                for n, r in loaded.items()
+                if "scenario" in r.manifest
+            },
+            chart_links={captions[s]: f"charts/{s}.png" for s in figures},
             extra_tables={
                 "Scenarios compared": scenarios,
                 f"Differences from {baseline}. {pairing}": shown,

@@ -98,13 +98,15 @@ def test_stale_temporary_folders_of_dead_runs_are_removed_but_checkpoints_kept(t
         folder.mkdir()
         (folder / "outcomes.csv").write_text("run\n")
     (resumable / CHECKPOINT).write_text("")
+    moved_aside = tmp_path / f".replaced.old-{dead}-1@{store._HOST}"  # killed mid-replace
+    moved_aside.mkdir()
     mine = tmp_path / "user_folder.partial-1"  # not hidden: not ours
     mine.mkdir()
     with ResultsFolder(tmp_path / "new") as folder:
         folder.write_json("manifest.json", {"versions": {"negsim": "x"}, "inputs": []})
         folder.commit()
     left = {p.name for p in tmp_path.iterdir()}
-    assert left == {"new", resumable.name, running.name, elsewhere.name, mine.name}
+    assert left == {"new", "replaced", resumable.name, running.name, elsewhere.name, mine.name}
 
 
 def test_a_folder_that_appears_during_a_run_is_not_replaced_without_force(tmp_path):

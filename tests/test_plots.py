@@ -467,13 +467,14 @@ def every_chart(labels: ScenarioLabels, summaries: dict, diff: pd.DataFrame) -> 
 def test_every_chart_is_titled_readable_and_uncluttered(every_chart: dict) -> None:
     for name, fig in every_chart.items():
         drawn(fig)
-        assert 13 <= fig._suptitle.get_fontsize() <= 14, name
+        assert 14 <= fig._suptitle.get_fontsize() <= 16, name
         for ax in fig.axes:
             if not ax.get_visible() or not ax.axison:
                 continue
             assert all(t.get_fontsize() >= 11 for t in ax.get_xticklabels()), name
             assert all(t.get_fontsize() >= 11 for t in ax.get_yticklabels()), name
-            assert ax.get_xlabel(), name
+            # A panel above another that shares its x axis shows neither ticks nor label.
+            assert ax.get_xlabel() or not ax.get_xticklabels(), name
         assert overlapping_texts(fig) == [], name
 
 

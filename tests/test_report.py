@@ -95,10 +95,10 @@ def test_report_shows_notes_tables_and_manifest(page: str) -> None:
     ):
         assert f"<h3>{heading}</h3>" in page
     assert page.count("<p>") >= 3  # two paragraphs of what_it_is, one of how_it_works
-    assert "<td>Partial agreement</td>" in page
+    assert '<td data-label="outcome">Partial agreement</td>' in page
     assert "30.0%" in page and "28.0–33.0%" in page
-    assert '<td class="num">0.0412</td>' in page
-    assert '<td class="num">20,220,107</td>' not in page  # seeds stay as written
+    assert '<td class="num" data-label="difference">0.0412</td>' in page
+    assert "20,220,107" not in page  # seeds stay as written
     assert "20220107" in page
 
 

@@ -1,10 +1,12 @@
 """Analysis of results tables: outcome shares and intervals, comparisons."""
 
 from .compare import outcome_differences
+from .impossible import impossible_outcomes, unsettleable_issues
 from .intervals import newcombe, paired_difference, wilson
 from .summary import positions_summary, rounds_summary, shares_table, summarize
 
 __all__ = [
+    "impossible_outcomes",
     "newcombe",
     "outcome_differences",
     "paired_difference",
@@ -12,5 +14,6 @@ __all__ = [
     "rounds_summary",
     "shares_table",
     "summarize",
+    "unsettleable_issues",
     "wilson",
 ]

@@ -89,7 +89,15 @@ def _marks(issue: IssueLabel, labels: ScenarioLabels) -> list[_Mark]:
     for index, actor in enumerate(labels.actors):
         if issue.id in actor.ideals:
             x = float(np.clip(actor.ideals[issue.id], 0.0, 100.0))
-            marks.append(_Mark(x, actor.name, style.actor_colour(index), "v", f"ideal:{actor.id}"))
+            marks.append(
+                _Mark(
+                    x,
+                    actor.name,
+                    style.actor_colour(index),
+                    style.actor_marker(index),
+                    f"ideal:{actor.id}",
+                )
+            )
     return marks
 
 
@@ -106,7 +114,7 @@ def _draw_strip(ax: Axes, placed: list[_Placed], rows: int) -> None:
             marker=m.marker,
             markersize=8,
             color=m.colour,
-            markeredgecolor="white" if m.marker == "v" else m.colour,
+            markeredgecolor="white" if m.gid.startswith("ideal:") else m.colour,
             linestyle="none",
             clip_on=False,
             gid=m.gid,
@@ -137,8 +145,35 @@ def _settled_text(tables: dict[str, pd.DataFrame], issue_id: str) -> str:
     if not parts:
         return ""
     if len(parts) == 1:
-        return f"settled in {parts[0]} of runs, else stays at status quo"
+        return f"settled in {parts[0]} of runs; else at the status quo"
     return "settled in: " + ", ".join(parts)
+
+
+def never_settled_text(labels: ScenarioLabels, issue_id: str) -> str:
+    """Why a panel is empty: the scenario's structural reason when there is one, otherwise
+    what an empty panel means by definition."""
+    reason = labels.never_settled.get(issue_id)
+    if reason:
+        return f"Never settled in any run. {reason}."
+    return (
+        "Never settled in any run: at no meeting did every party whose acceptance was needed "
+        "accept a value for it, so it stayed at the status quo."
+    )
+
+
+def _note_empty(ax: Axes, text: str, axis_inches: float) -> None:
+    ax.text(
+        0.5,
+        0.55,
+        style.wrap(text, int(axis_inches / _CHAR_INCHES)),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=style.NOTE_SIZE,
+        color="#222222",
+        bbox={"facecolor": "white", "edgecolor": style.LIGHT, "boxstyle": "round,pad=0.5"},
+        gid="never_settled",
+    )
 
 
 def _end_tick_labels(issue: IssueLabel, chars: int) -> list[str]:
@@ -175,15 +210,17 @@ def issue_values(
     end_lines = max(len(t.split("\n")) for i in issues for t in _end_tick_labels(i, end_chars))
     # Room for the heading, the settled note, the end words and the axis label, so the
     # histogram itself keeps about _HIST_INCHES of height.
-    panel_h = strip_h + _HIST_INCHES + 1.4 + 0.2 * end_lines + (0.2 if len(tables) > 1 else 0.0)
+    hist_h = _HIST_INCHES if n_rows < 3 else _HIST_INCHES - 0.4  # three rows: a little lower
+    panel_h = strip_h + hist_h + 1.4 + 0.2 * end_lines + (0.2 if len(tables) > 1 else 0.0)
     fig = style.new_figure(fig_width, 0.6 + n_rows * panel_h + (0.6 if len(tables) > 1 else 0))
     # One flat grid (strip row, histogram row, ...) rather than nested grids, so constrained
     # layout lines up the panels of a row even when their labels differ in height.
-    grid = fig.add_gridspec(2 * n_rows, n_cols, height_ratios=[strip_h, _HIST_INCHES] * n_rows)
+    grid = fig.add_gridspec(2 * n_rows, n_cols, height_ratios=[strip_h, hist_h] * n_rows)
     bins = np.arange(0.0, 100.0 + BIN_WIDTH, BIN_WIDTH)
 
     hist_axes: list[Axes] = []
     top = 0.0
+    empty: list[tuple[Axes, IssueLabel]] = []
     for index, (issue, placed) in enumerate(zip(issues, placements, strict=True)):
         row, col = divmod(index, n_cols)
         ax = fig.add_subplot(grid[2 * row + 1, col], sharey=hist_axes[0] if hist_axes else None)
@@ -192,6 +229,7 @@ def issue_values(
         ax.set_gid(f"values:{issue.id}")
         strip.set_gid(f"ideals:{issue.id}")
         style.style_axes(ax)
+        drawn = 0
         for k, (name, df) in enumerate(tables.items()):
             column = f"value_{issue.id}"
             if column not in df or len(df) == 0:
@@ -202,6 +240,7 @@ def issue_values(
                 # Unsettled issues sit at the status quo by definition; drawing them as a bar
                 # would dwarf where agreements landed, so they are given as a share instead.
                 values = values[df[settled].to_numpy(dtype=bool)]
+            drawn += len(values)
             weights = np.full(len(values), 100.0 / len(df))
             top = max(top, float(np.histogram(values, bins=bins, weights=weights)[0].max()))
             label = name or "final values"
@@ -246,6 +285,8 @@ def issue_values(
                     alpha=0.9,
                     gid=f"line:{p.mark.gid}",
                 )
+        if drawn == 0:
+            empty.append((ax, issue))
         _draw_strip(strip, placed, strip_rows)
         ax.set_xlim(0.0, 100.0)
         ax.set_xticks([0.0, 50.0, 100.0], _end_tick_labels(issue, end_chars))
@@ -280,6 +321,9 @@ def issue_values(
                 gid="settled",
             )
     hist_axes[0].set_ylim(0.0, max(5.0, top * 1.08))
+    # An empty panel says why in words, not by its emptiness alone.
+    for ax, issue in empty:
+        _note_empty(ax, never_settled_text(labels, issue.id), axis_inches - 0.4)
     if len(tables) > 1:
         handles, names = hist_axes[0].get_legend_handles_labels()
         fig.legend(

@@ -89,12 +89,17 @@ class ActorLabel:
 class ScenarioLabels:
     """Everything a chart needs to speak in the scenario's own words.
 
-    The order of ``actors`` fixes each actor's colour in every chart.
+    The order of ``actors`` fixes each actor's colour in every chart. ``meetings`` maps a
+    meeting id to its name, for labelling the agenda on round axes; ``never_settled`` maps an
+    issue id to the reason no run can settle it, when the scenario rules that out (filled by
+    the caller from ``sim.analysis.unsettleable_issues``, so labels stay plain data).
     """
 
     title: str
     issues: list[IssueLabel]
     actors: list[ActorLabel]
+    meetings: dict[str, str] = field(default_factory=dict)
+    never_settled: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_resolved(cls, d: Mapping[str, Any]) -> ScenarioLabels:
@@ -122,8 +127,15 @@ class ScenarioLabels:
             actors.append(
                 ActorLabel(id=str(a["id"]), name=printable(a.get("name") or a["id"]), ideals=ideals)
             )
-        title = printable(d.get("title") or d.get("id") or "")
-        return cls(title=title, issues=issues, actors=actors)
+        meetings = {
+            str(m["id"]): printable(m.get("name") or m["id"]) for m in d.get("meetings", [])
+        }
+        return cls(
+            title=printable(d.get("title") or d.get("id") or ""),
+            issues=issues,
+            actors=actors,
+            meetings=meetings,
+        )
 
     def issue(self, issue_id: str) -> IssueLabel:
         for issue in self.issues:

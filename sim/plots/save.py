@@ -7,7 +7,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-DPI = 150
+from sim.plots.legible import DPI
 
 
 def figure_png(fig: Figure) -> bytes:

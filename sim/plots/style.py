@@ -43,8 +43,11 @@ OUTCOME_COLOURS = {
     "armed_conflict": OKABE_ITO["vermillion"],
 }
 
-# Actor colours by the actor's position in the scenario; after eight actors the colours repeat
-# with a different line style so that no two actors look the same.
+# Actor colours by the actor's position in the scenario. Colour alone is not enough: in a
+# deuteranopia simulation vermillion and orange, or bluish green and reddish purple, come out
+# alike, so each actor also has its own line style and marker, chosen so that actors whose
+# colours merge for colour-blind readers never share either. After eight actors the colours
+# repeat, shifted against the styles and markers so no two actors look the same.
 ACTOR_COLOURS = (
     OKABE_ITO["blue"],
     OKABE_ITO["vermillion"],
@@ -55,7 +58,10 @@ ACTOR_COLOURS = (
     OKABE_ITO["black"],
     "#B8A200",  # Okabe-Ito yellow darkened: the pure yellow vanishes on white.
 )
-ACTOR_LINESTYLES = ("-", "--", ":")
+# Pairs that merge under deuteranopia (vermillion/orange, bluish green/reddish purple, orange
+# and vermillion/darkened yellow) differ here in both line style and marker.
+ACTOR_LINESTYLES = ("-", "--", "-.", ":", "-", "--", ":", "-.")
+ACTOR_MARKERS = ("o", "s", "^", "P", "X", "v", "D", "*")
 
 SCENARIO_LINESTYLES = ("-", "--", ":", "-.")
 SCENARIO_HATCHES = ("", "//", "..", "xx", "\\\\", "++")
@@ -63,12 +69,15 @@ SCENARIO_GREYS = ("#404040", "#000000", "#000000", "#000000", "#000000", "#00000
 NEUTRAL = "#555555"
 LIGHT = "#BBBBBB"
 
+# Sizes in points for charts at most MAX_WIDTH inches wide: fitted to the report's text
+# column, the smallest (12 pt) shows at about 15.6 CSS px (sim.plots.legible).
+MAX_WIDTH = 12.0
 TICK_SIZE = 12
 LABEL_SIZE = 13
-TITLE_SIZE = 14
+TITLE_SIZE = 15
 SUBTITLE_SIZE = 13
 LEGEND_SIZE = 12
-NOTE_SIZE = 11
+NOTE_SIZE = 12
 
 POSITION_LABEL = "position on 0-100 scale"
 ROUND_LABEL = "round"
@@ -83,7 +92,11 @@ def actor_colour(index: int) -> str:
 
 
 def actor_linestyle(index: int) -> str:
-    return ACTOR_LINESTYLES[(index // len(ACTOR_COLOURS)) % len(ACTOR_LINESTYLES)]
+    return ACTOR_LINESTYLES[(index + index // len(ACTOR_COLOURS)) % len(ACTOR_LINESTYLES)]
+
+
+def actor_marker(index: int) -> str:
+    return ACTOR_MARKERS[(index + index // len(ACTOR_COLOURS)) % len(ACTOR_MARKERS)]
 
 
 def scenario_linestyle(index: int) -> str:
@@ -107,16 +120,22 @@ def runs_text(runs: Any) -> str:
 
 
 def new_figure(width: float, height: float) -> Figure:
-    """A Figure detached from pyplot, so charts can be built in threads and never leak."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+    """A Figure detached from pyplot, so charts can be built in threads and never leak.
+
+    Never wider than MAX_WIDTH: a wider chart would be shrunk in the report until its text
+    fell below the legible size.
+    """
+    fig = Figure(figsize=(min(width, MAX_WIDTH), height), layout="constrained")
     # A little more air than the default so text never touches the image edge or a neighbour.
     fig.get_layout_engine().set(w_pad=0.1, h_pad=0.08)
     return fig
 
 
-def grid_shape(panels: int, max_cols: int = 3) -> tuple[int, int]:
-    """Rows and columns for a panel grid; four panels make a square rather than 3 + 1."""
-    cols = 2 if panels == 4 else max(1, min(max_cols, panels))
+def grid_shape(panels: int) -> tuple[int, int]:
+    """Rows and columns for a panel grid: two across, so that each panel stays wide enough for
+    its words at a font that is legible once the chart fits the report; past six panels three
+    across, so the chart stays at most three rows high (the charts show at most nine)."""
+    cols = max(1, min(2 if panels <= 6 else 3, panels))
     rows = max(1, -(-panels // cols))
     return rows, cols
 

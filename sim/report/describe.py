@@ -1,28 +1,29 @@
-"""``negsim describe``: a scenario's actors, stances, sources and agenda as terminal tables."""
+"""``negsim describe``: a scenario's actors, stances, sources and agenda for a terminal.
+
+Laid out for an 80-column terminal as well as a wide one: short tables of numbers, and the
+long texts (sources, assumptions, the agenda) as paragraphs beside a name, wrapped on word
+boundaries at whatever width the terminal has. Every text from the scenario is a
+``rich.text.Text``, never markup, so square brackets in a source are shown as written.
+"""
 
 from __future__ import annotations
 
+from rich import box
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
 from sim.scenario.params import Dist, Value
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Actor, Issue, Rule, Scenario
 from sim.scenario.text import printable
 
-
-def _t(text: object) -> Text:
-    """Scenario text for a table: never read as markup, control characters escaped."""
-    return Text(printable(text, keep="\n"))
+_INDENT = 2
 
 
-class _Table(Table):
-    """A rich Table whose title and cells are plain text, whatever they hold."""
-
-    def __init__(self, *, title: str, **kw) -> None:
-        super().__init__(title=_t(title), **kw)
-
-    def add_row(self, *cells: str | None, **kw) -> None:  # type: ignore[override]
-        super().add_row(*(_t(c or "") for c in cells), **kw)
+def Text(text: object = "", **kw) -> RichText:
+    """Scenario text as rich text: never markup, control characters escaped."""
+    return RichText(printable(text, keep="\n"), **kw)
 
 
 def fmt(value: Value | None) -> str:
@@ -35,89 +36,174 @@ def fmt(value: Value | None) -> str:
     return f"{value:g}"
 
 
-def _basis(source: str | None, assumption: str | None) -> str:
+def _heading(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+def _numbers(*columns: str) -> Table:
+    """A table of short values: a rule under the header, no boxes to eat the width."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    for k, column in enumerate(columns):
+        table.add_column(column, overflow="fold", justify="left" if k == 0 else "right")
+    return table
+
+
+def _paragraphs(rows: list[tuple[str, Text]]) -> Table:
+    """Name on the left, its text wrapped beside it (a hanging indent)."""
+    grid = Table.grid(padding=(0, 2, 1, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold", ratio=1)
+    for name, text in rows:
+        grid.add_row(Text(name, style="bold"), text)
+    return grid
+
+
+def _basis(source: str | None, assumption: str | None) -> list[str]:
     parts = []
     if source:
         parts.append(f'"{source}"')
     if assumption:
-        parts.append(f"[assumption] {assumption}")
-    return "\n".join(parts)
+        parts.append(f"assumption: {assumption}")
+    return parts
 
 
-def describe(sc: Scenario) -> list[Table]:
-    """One table of actor parameters, one per issue (stances with sources), one for the agenda."""
-    tables = []
-    head = _Table(title=f"{sc.title} ({sc.id})", title_justify="left", show_lines=True)
-    for col in ("actor", "capability", "flexibility", "patience", "dialogue", "bloc", "force"):
-        head.add_column(col)
+def _actors(sc: Scenario) -> list[RenderableType]:
+    table = _numbers("actor", "capability", "flexibility", "patience", "dialogue", "bloc")
     for a in sc.actors:
-        mo = a.military_option
-        force = (
-            f"p_win {fmt(mo.p_win)}, cost {fmt(mo.cost)}, signal {fmt(mo.signal)}"
-            if mo
-            else (f"war cost {fmt(a.war_cost)}" if a.war_cost else "")
-        )
-        head.add_row(
-            a.name,
+        table.add_row(
+            Text(a.name),
             fmt(a.capability),
             fmt(a.flexibility),
             fmt(a.patience),
             fmt(a.dialogue),
-            a.bloc or "",
-            force,
+            Text(a.bloc or ""),
         )
-    tables.append(head)
-    for issue in sc.issues:
-        t = _Table(
-            title=f"{issue.name}: 0 = {issue.low}; 100 = {issue.high}; status quo "
-            f"{fmt(issue.status_quo)}",
-            title_justify="left",
-            show_lines=True,
-        )
-        for col in ("actor", "position", "salience", "red line", "source / assumption"):
-            t.add_column(col, overflow="fold")
-        for a in sc.actors:
-            st = a.stances.get(issue.id)
-            if st is None:
-                t.add_row(a.name, "", "0", "", "indifferent (no stance)")
-                continue
-            rl = st.red_line
-            red = ""
-            basis = _basis(st.source, st.assumption)
-            if rl is not None:
-                red = (
-                    f">= {fmt(rl.at_least)}" if rl.at_least is not None else f"<= {fmt(rl.at_most)}"
-                )
-                basis += "\nred line: " + _basis(rl.source, rl.assumption)
-            t.add_row(a.name, fmt(st.position), fmt(st.salience), red, basis)
-        tables.append(t)
-    agenda = _Table(title="Agenda (played in this order)", title_justify="left", show_lines=True)
-    for col in ("#", "meeting", "date", "kind", "participants", "chair", "issues", "rounds"):
-        agenda.add_column(col, overflow="fold")
+    holding = _numbers("actor", "aspiration", "time pressure")
+    for a in sc.actors:
+        holding.add_row(Text(a.name), fmt(a.aspiration), fmt(a.time_pressure))
+    force = _numbers("actor", "p_win", "cost of war", "signal")
+    for a in sc.actors:
+        mo = a.military_option
+        if mo is not None:
+            force.add_row(Text(a.name), fmt(mo.p_win), fmt(mo.cost), fmt(mo.signal))
+        else:
+            force.add_row(Text(a.name), "", fmt(a.war_cost) if a.war_cost else "", "")
+    sources = [
+        (a.name, Text("\n".join(_basis(a.source, a.assumption))))
+        for a in sc.actors
+        if a.source or a.assumption
+    ]
+    parts: list[RenderableType] = [
+        _heading("Actors"),
+        table,
+        Text(),
+        _heading("Holding out: the gain it first insists on, the loss if the agenda runs out"),
+        holding,
+        Text(),
+        _heading("Force: p_win and cost for an actor with a military option, else its cost of war"),
+        force,
+    ]
+    if sources:
+        parts += [
+            Text(),
+            _heading("Where the actors' numbers come from"),
+            _indent(_paragraphs(sources)),
+        ]
+    return parts
+
+
+def _red_line(a: Actor, issue: Issue) -> str:
+    stance = a.stances.get(issue.id)
+    line = stance.red_line if stance else None
+    if line is None:
+        return ""
+    return f">= {fmt(line.at_least)}" if line.at_least is not None else f"<= {fmt(line.at_most)}"
+
+
+def _issue(sc: Scenario, issue: Issue) -> list[RenderableType]:
+    scale = Text(
+        f"0 = {issue.low}; 100 = {issue.high}; status quo {fmt(issue.status_quo)}",
+        style="italic",
+    )
+    table = _numbers("actor", "position", "salience", "red line")
+    sources = []
+    for a in sc.actors:
+        st = a.stances.get(issue.id)
+        if st is None:
+            table.add_row(Text(a.name), "", "0", "")
+            continue
+        table.add_row(Text(a.name), fmt(st.position), fmt(st.salience), _red_line(a, issue))
+        lines = _basis(st.source, st.assumption)
+        if st.red_line is not None:
+            basis = " ".join(_basis(st.red_line.source, st.red_line.assumption))
+            lines.append(f"red line {_red_line(a, issue)}: {basis}")
+        sources.append((a.name, Text("\n".join(lines))))
+    indifferent = [a.name for a in sc.actors if issue.id not in a.stances]
+    parts: list[RenderableType] = [_heading(issue.name), _indent(scale), table]
+    if indifferent:
+        parts.append(_indent(Text(f"Indifferent (no stance): {', '.join(indifferent)}.")))
+    if sources:
+        parts.append(_indent(_paragraphs(sources)))
+    return parts
+
+
+def _agenda(sc: Scenario) -> list[RenderableType]:
     names = {a.id: a.name for a in sc.actors}
     issues = {i.id: i.name for i in sc.issues}
+    rows = []
     for n, m in enumerate(sc.meetings, 1):
-        agenda.add_row(
-            str(n),
-            m.name,
-            str(m.date or ""),
-            m.kind,
-            ", ".join(names[p] for p in m.participants),
-            names.get(m.chair, m.chair),
-            ", ".join(issues[i] for i in m.issues),
-            str(m.rounds),
+        when = f" ({m.date})" if m.date else ""
+        rounds = f"{m.rounds} round{'s' if m.rounds != 1 else ''}"
+        chair = {"rotate": "rotating", "random": "drawn at random each round"}.get(
+            m.chair, names.get(m.chair, m.chair)
         )
+        lines = [
+            f"{m.name}{when}: {m.kind}, {rounds}",
+            f"at the table: {', '.join(names[p] for p in m.participants)}; chair: {chair}",
+        ]
+        if m.issues:
+            lines.append(f"issues: {', '.join(issues[i] for i in m.issues)}")
+        if m.rule != "all":
+            lines.append(f"agreement needs: {_rule_words(m.rule, names)}")
+        rows.append((f"{n}.", Text("\n".join(lines))))
     if sc.settings.continuation:
         c = sc.settings.continuation
-        agenda.add_row(
-            "",
-            f"then {c.rounds} continuation rounds of {c.meeting}",
-            "",
-            "",
-            "",
-            "",
-            "",
-            str(c.rounds),
-        )
-    tables.append(agenda)
-    return tables
+        meeting = next((m.name for m in sc.meetings if m.id == c.meeting), c.meeting)
+        rows.append(("then", Text(f"{c.rounds} continuation rounds of {meeting}")))
+    return [_heading("Agenda (played in this order)"), _indent(_paragraphs(rows))]
+
+
+def _rule_words(rule: list[str] | Rule, names: dict[str, str]) -> str:
+    if isinstance(rule, list):
+        return ", ".join(names[p] for p in rule)
+    who = ", ".join(names[p] for p in rule.voters) if rule.voters else "the participants"
+    if rule.kind == "unanimity":
+        words = f"every one of {who}"
+    elif rule.kind == "majority":
+        words = f"a majority of {who}"
+    else:
+        weighted = " by weight" if rule.weights else ""
+        words = f"{rule.threshold:.0%} of {who}{weighted}"
+    if rule.min_members:
+        words += f", at least {rule.min_members} of them"
+    if rule.veto:
+        words += f", and {', '.join(names[p] for p in rule.veto)} (veto)"
+    return words
+
+
+def _indent(renderable: RenderableType) -> Padding:
+    return Padding(renderable, (0, 0, 0, _INDENT))
+
+
+def describe(sc: Scenario) -> list[RenderableType]:
+    """The scenario as terminal renderables: actors, one block per issue, then the agenda.
+
+    Print them with wrapping on (``soft_wrap=False``): each wraps to the terminal's width.
+    """
+    blocks: list[list[RenderableType]] = [
+        [Text(f"{sc.title} ({sc.id})", style="bold underline")],
+        _actors(sc),
+        *(_issue(sc, issue) for issue in sc.issues),
+        _agenda(sc),
+    ]
+    return [Group(*block) for block in blocks]

@@ -12,6 +12,7 @@ next run that writes beside it, unless it holds a file named ``checkpoint`` (a r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -54,7 +55,7 @@ CHECKPOINT = "checkpoint"  # a temporary folder holding this file is kept for --
 MANIFEST_LIMIT = 50_000_000
 _HOST = re.sub(r"[^A-Za-z0-9_-]", "_", platform.node() or "host")
 _TEMPORARY = re.compile(
-    r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)(?:-\d+)?(?:@(?P<host>[\w-]+))?$"
+    r"^\.(?P<name>.+)\.(?P<kind>partial|old)-(?P<pid>\d+)(?:-\d+)?(?:@(?P<host>[\w-]+))?$"
 )
 _SERIAL = itertools.count(1)  # two folders written at once by one process get two names
 
@@ -116,6 +117,13 @@ def remove_stale(parent: Path) -> list[Path]:
         except OSError:
             continue
         if pid_alive(int(m["pid"])):
+            continue
+        original = parent / m["name"]
+        if m["kind"] == "old" and not (original.exists() or original.is_symlink()):
+            # Killed between moving the old results aside and putting the new ones in place:
+            # the old results are still the only ones, so they go back.
+            with contextlib.suppress(OSError):  # if it cannot go back, it is left alone
+                entry.rename(original)
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
@@ -195,7 +203,12 @@ class ResultsFolder:
                 raise ResultsError(f"{self.target}: {why}; the new results were not kept")
             old = self.target.parent / f".{self.target.name}.old-{os.getpid()}@{_HOST}"
             self.target.rename(old)
-        self.path.rename(self.target)
+        try:
+            self.path.rename(self.target)
+        except BaseException:  # an interrupt or a failure between the two renames
+            if old is not None and not self.target.exists():
+                old.rename(self.target)
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return self.target

@@ -33,7 +33,7 @@ DEFAULT_PATIENCE = 0.9
 DEFAULT_DIALOGUE = 0.7
 DEFAULT_ASPIRATION = 0.5
 DEFAULT_TIME_PRESSURE = 0.2
-MECHANISMS = ("bargaining",)
+MECHANISMS = ("bargaining", "expected_utility")
 
 
 class Strict(BaseModel):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .bargaining import Bargaining
 from .base import Finding, Formatter, Mechanism
+from .expected_utility import ExpectedUtility
 
-MECHANISMS: dict[str, type[Mechanism]] = {m.name: m for m in (Bargaining,)}
+MECHANISMS: dict[str, type[Mechanism]] = {m.name: m for m in (Bargaining, ExpectedUtility)}
 
-__all__ = ["MECHANISMS", "Bargaining", "Finding", "Formatter", "Mechanism"]
+__all__ = ["MECHANISMS", "Bargaining", "ExpectedUtility", "Finding", "Formatter", "Mechanism"]
