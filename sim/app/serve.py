@@ -1,0 +1,48 @@
+"""Start the page's server (Solara on uvicorn) for one scenario file."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import webbrowser
+from pathlib import Path
+
+SCENARIO_ENV = "NEGSIM_APP_SCENARIO"
+TIMER_ENV = "NEGSIM_APP_TIMER"
+
+
+def configure(scenario: Path) -> None:
+    """Environment the page reads: the scenario, and Solara kept offline and quiet."""
+    os.environ[SCENARIO_ENV] = str(Path(scenario).resolve())
+    os.environ["SOLARA_APP"] = "sim.app.page"
+    # No telemetry, no version check, no icon font from a CDN: the page must work offline.
+    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    os.environ["SOLARA_ASSETS_FONTAWESOME_ENABLED"] = "False"
+    os.environ.setdefault("SOLARA_THEME_LOADER", "plain")
+
+
+def serve(scenario: Path, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True):
+    """Serve the page until interrupted; open it in a browser once the server is up."""
+    configure(scenario)
+    import uvicorn
+    from solara.server import settings
+
+    settings.main.mode = "production"
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    config = uvicorn.Config(
+        "solara.server.starlette:app", host=host, port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    if open_browser:
+
+        def opener() -> None:
+            while not server.started:
+                time.sleep(0.1)
+            webbrowser.open(url)
+
+        threading.Thread(target=opener, daemon=True).start()
+    print(f"negsim app: {url} (Ctrl+C to stop)", flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Students join at http://<this machine's address>:{port}/", flush=True)
+    server.run()
