@@ -174,7 +174,10 @@ class HumanSeat(Mechanism):
         )
 
     def update(self, plan, proposers, parts, proposal, responses, still_open) -> None:
-        people = [self.talks.actor_list[i] for i in self.seats if self.playing(i)]
+        # Those who moved themselves this round keep their announced positions: a person
+        # concedes by proposing. A move left to the agent (a timer ran out) concedes as it would.
+        moved = {i for t, i, m in self.moves if t == self.talks.t + 1 and m.kind != "agent"}
+        people = [self.talks.actor_list[i] for i in moved if self.playing(i)]
         held = [a.position.copy() for a in people]
         self.inner.update(plan, proposers, parts, proposal, responses, still_open)
         for a, position in zip(people, held, strict=True):
