@@ -364,7 +364,12 @@ def app_(
         from sim.app.serve import serve
     except ImportError as exc:
         raise BadInput(f"negsim app needs the app extra: pip install -e '.[app]' ({exc})") from None
-    serve(scenario, host=host, port=port, open_browser=not no_browser)
+    from sim.app.serve import PortBusy
+
+    try:
+        serve(scenario, host=host, port=port, open_browser=not no_browser)
+    except PortBusy as exc:
+        raise BadInput(f"negsim app: {exc} (choose another with --port)") from None
 
 
 def _what() -> str:

@@ -119,3 +119,22 @@ def test_a_student_walking_out_ends_the_game_in_breakdown(sc):
     _finish(session)
     assert session.game.outcome == "breakdown"
     assert Classroom().find("nope") is None
+
+
+def test_negsim_app_refuses_bad_input_in_one_line_before_serving(tmp_path):
+    import socket
+
+    from tests.factory import negsim
+
+    missing = negsim("app", tmp_path / "none.yaml", "--no-browser")
+    assert missing.returncode == 2
+    assert "none.yaml" in missing.stderr and missing.stderr.strip().count("\n") == 0
+    pytest.importorskip("solara", reason="the app extra is not installed")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = negsim("app", BASELINE, "--no-browser", "--port", port)
+    assert busy.returncode == 2
+    assert f"127.0.0.1:{port}" in busy.stderr and "--port" in busy.stderr
+    assert busy.stderr.strip().count("\n") == 0

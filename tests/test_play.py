@@ -160,3 +160,21 @@ def test_negsim_play_rejects_an_unknown_actor_in_one_line():
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0
     assert "atlantis" in done.stderr and "russia" in done.stderr
+
+
+def test_the_lesson_plans_five_line_variant_is_a_valid_variant():
+    import re
+
+    text = (REPO / "docs" / "teaching.md").read_text()
+    block = re.search(r"```yaml\n(extends: .*?)```", text, flags=re.S).group(1)
+    assert len(block.strip().splitlines()) == 5
+    path = REPO / "scenarios" / "_teaching_example_tmp.yaml"
+    try:
+        path.write_text(block)
+        variant = load_scenario(path)
+    finally:
+        path.unlink(missing_ok=True)
+    russia = next(a for a in variant.actors if a.id == "russia")
+    assert russia.military_option.cost == 0.6
+    assert russia.military_option.p_win.kind == "triangular"  # the rest kept from the base
+    assert "negsim play scenarios/nato_russia_2022.yaml --as russia --seed 1" in text

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from sim.model.outcomes import OUTCOMES
 from sim.plots.style import (
@@ -92,8 +93,11 @@ def distribution_chart(
     return fig
 
 
-def positions_chart(history: np.ndarray, actors: list[str], issue: str, k: int) -> Figure:
-    """Each actor's announced position on issue ``k`` before each round and after the last."""
+def positions_chart(
+    history: np.ndarray, actors: list[str], issue: str, k: int, horizon: int
+) -> Figure:
+    """Each actor's announced position on issue ``k`` before each round and after the last,
+    on an axis as long as the agenda, so it does not rescale as the run is stepped."""
     fig = page_figure(9, 3.6, right=0.74)
     ax = fig.add_subplot()
     rounds = np.arange(history.shape[0])
@@ -109,7 +113,8 @@ def positions_chart(history: np.ndarray, actors: list[str], issue: str, k: int) 
     ax.set_xlabel(f"{ROUND_LABEL} (0 = before the talks)", fontsize=LABEL_SIZE)
     ax.set_ylabel("position (0-100 scale)", fontsize=LABEL_SIZE)
     ax.set_ylim(-2, 102)
-    ax.set_xlim(0, max(1, history.shape[0] - 1))
+    ax.set_xlim(0, horizon)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     style_axes(ax)
     ax.legend(fontsize=LEGEND_SIZE - 2, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     ax.set_title(f"Positions on {issue}", fontsize=TITLE_SIZE, loc="left")

@@ -109,9 +109,12 @@ def Levers(values: solara.Reactive[dict[str, float]]) -> None:
         def set_value(v: float, path: str = lever.path) -> None:
             values.set({**values.value, path: round(float(v), 6)})
 
+        value = values.value.get(lever.path, start_value(sc, lever.path))
+        # Untouched, the label gives the scenario's own value (a slider can only show its grid).
+        shown = values.value.get(lever.path, current_value(sc, lever.path))
         solara.SliderFloat(
-            lever.label,
-            value=values.value.get(lever.path, start_value(sc, lever.path)),
+            f"{lever.label}: {shown:.3g}",
+            value=value,
             min=lever.min,
             max=lever.max,
             step=step,
@@ -193,9 +196,9 @@ def OneRun(scenario: Scenario, dist: Distribution) -> None:
     with solara.Row():
         solara.Select(
             "Pick a run that ended in",
-            value=want,
-            values=list(OUTCOMES),
-            on_value=set_want,
+            value=want.replace("_", " "),
+            values=[o.replace("_", " ") for o in OUTCOMES],
+            on_value=lambda v: set_want(v.replace(" ", "_")),
         )
         solara.Button("Pick a run", on_click=pick, classes=["negsim-pick"])
     if note:
@@ -209,7 +212,9 @@ def OneRun(scenario: Scenario, dist: Distribution) -> None:
     solara.Select("Issue", value=issue, values=names, on_value=set_issue)
     k = names.index(issue)
     fig = solara.use_memo(
-        lambda: positions_chart(stepped.history(), [a.name for a in scenario.actors], issue, k),
+        lambda: positions_chart(
+            stepped.history(), [a.name for a in scenario.actors], issue, k, stepped.talks.horizon
+        ),
         dependencies=[stepped, tick, k],
     )
     solara.FigureMatplotlib(fig, format="png")

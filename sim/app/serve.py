@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 import webbrowser
@@ -22,8 +23,25 @@ def configure(scenario: Path) -> None:
     os.environ.setdefault("SOLARA_THEME_LOADER", "plain")
 
 
-def serve(scenario: Path, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True):
+class PortBusy(OSError):
+    """The address cannot be served on (in use, or not this machine's)."""
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail before starting Solara when the port cannot be bound, with one clear line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise PortBusy(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def serve(
+    scenario: Path, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True
+) -> None:
     """Serve the page until interrupted; open it in a browser once the server is up."""
+    check_address(host, port)
     configure(scenario)
     import uvicorn
     from solara.server import settings
