@@ -141,7 +141,10 @@ def test_one_run_steps_and_plays_to_the_outcome_picked(browser, url):
     page.wait_for_function(
         "() => document.querySelector('.negsim-run-status')?.innerText.startsWith('1 of')"
     )
-    assert "Round 1" in page.inner_text(".negsim-narration")
+    # Widgets for new paragraphs reach the browser just after the status line: wait for them.
+    page.wait_for_function(
+        "() => document.querySelector('.negsim-narration')?.innerText.includes('Round 1')"
+    )
     page.locator(".negsim-pick").click()  # a run that ended in armed conflict
     page.wait_for_function(
         "() => document.querySelector('.negsim-run-status')?.innerText.startsWith('0 of')"

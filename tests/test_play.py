@@ -88,7 +88,7 @@ def _turn(open_issues=(1, 2), proposing=False) -> Turn:
         suggestion=values if proposing else None,
         agent_accepts=None if proposing else True,
         worth=None if proposing else 0.5,
-        holds_out_for=None if proposing else 0.4,
+        now=0.3,
         war_value=None,
     )
 

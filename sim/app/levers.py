@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim.scenario.params import Dist
+from sim.scenario.params import Bounds, Dist
 from sim.scenario.schema import Actor, MilitaryOption, Scenario, Settings
 
 try:  # pragma: no cover - which branch is taken depends on what has landed in sim.scenario
@@ -97,15 +97,11 @@ def current_value(scenario: Scenario, path: str) -> float:
     for key in path.split("."):
         if isinstance(node, list):
             node = next(x for x in node if x.id == key)
+        elif isinstance(node, dict):
+            node = node[key]
         else:
             node = getattr(node, key)
     if isinstance(node, Dist):
-        return float(node.central(_bounds_of(path)))
+        # The mean of the distribution (clipped to the widest scale, 0-100, for a normal).
+        return float(node.central(Bounds(0.0, 100.0)))
     return float(node)
-
-
-def _bounds_of(path: str):
-    from sim.scenario.params import Bounds
-
-    # Every default lever's field is bounded; a distribution's mean is clipped to [0, 100].
-    return Bounds(0.0, 100.0)

@@ -32,16 +32,18 @@ def para(text: str, classes: list[str] | None = None) -> None:
     rv.Html(tag="p", children=[text], class_=" ".join(classes or []))
 
 
-def use_session_version(session: Session | None) -> int:
-    """Re-render whenever the session changes (moves, rounds, seats)."""
-    version, set_version = solara.use_state(0)
+def use_session_version(session: Session | None) -> tuple[int, int]:
+    """Re-render whenever the session changes (moves, rounds, seats), and each second while
+    it waits for a move, so the seconds left count down."""
+    version, set_version = solara.use_state((0, 0))
 
     def poll(cancel: threading.Event) -> None:
-        seen = -1
+        seen = (-1, -1)
         while session is not None and not cancel.wait(POLL):
-            if session.version != seen:
-                seen = session.version
-                set_version(seen)
+            now = (session.version, int(time.monotonic()) if session.pending else 0)
+            if now != seen:
+                seen = now
+                set_version(now)
 
     solara.use_thread(poll, dependencies=[session])
     return version
@@ -65,6 +67,20 @@ def class_distribution(session: Session) -> Distribution | None:
         high=dict(zip(OUTCOMES, high.tolist(), strict=True)),
         table=pd.DataFrame(),
     )
+
+
+@solara.component
+def ClassChart(session: Session, counts: tuple[int, ...]) -> None:
+    """The class's games beside the simulated shares, drawn again only when a game ends."""
+    from .page import base_distribution
+
+    fig = solara.use_memo(
+        lambda: distribution_chart(
+            class_distribution(session), base_distribution(), labels=("simulated", "the class")
+        ),
+        dependencies=[counts],
+    )
+    solara.FigureMatplotlib(fig, format="png")
 
 
 @solara.component
@@ -138,10 +154,7 @@ def Lecturer(sc: Scenario) -> None:
             lines.append(f"| {o.replace('_', ' ')} | {counts[o]} | {100 * base.shares[o]:.1f}% |")
         with solara.Div(classes=["negsim-class-outcomes"]):
             solara.Markdown("\n".join(lines))
-        dist = class_distribution(session)
-        if dist is not None:
-            fig = distribution_chart(dist, base, labels=("simulated", "the class"))
-            solara.FigureMatplotlib(fig, format="png")
+        ClassChart(session, tuple(counts.values()))
     if game is not None:
         with solara.Details("The game so far, in words", expand=False):
             for line in game.lines[-40:]:
@@ -239,7 +252,12 @@ def Move_(session: Session, token: str, pending, set_message) -> None:
         para(f"Round {turn.round}, {turn.meeting}: {turn.proposer} proposes ({left:.0f} s):")
         for k in turn.open_issues:
             para(f"{issues[k].name}: {in_words(issues[k], turn.proposal[k])}")
-        para(f"It is worth {turn.worth:.2f} to you (1 = everything as you want it).")
+        para(
+            f"As the final deal it would be worth {turn.worth:.2f} to you "
+            "(1 = everything as you want it)."
+        )
+    extra = f"; force would give you {turn.war_value:.2f}" if turn.war_value is not None else ""
+    para(f"With nothing more agreed you would have {turn.now:.2f}{extra}.")
     with solara.Row(classes=["negsim-moves"]):
         if not pending.proposing:
             solara.Button("Accept", on_click=lambda: send(Move("accept")))

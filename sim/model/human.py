@@ -49,8 +49,8 @@ class Turn:
     proposal: np.ndarray | None  # [K] the package on the table when answering
     suggestion: np.ndarray | None  # [K] what the agent in this seat would propose
     agent_accepts: bool | None  # whether the agent in this seat would accept the proposal
-    worth: float | None  # the proposal's utility to the person's actor, from its interests
-    holds_out_for: float | None  # what the agent in this seat would hold out for
+    worth: float | None  # the proposal's utility to the person's actor were it the final deal
+    now: float  # its utility if the talks ended now with nothing more agreed
     war_value: float | None  # p_win - cost, for an actor with a military option
 
 
@@ -67,7 +67,7 @@ class HumanSeat(Mechanism):
     """The scenario's mechanism with some actors' proposals and answers taken from people."""
 
     name = "human"
-    summary = "one actor played by a person"
+    summary = "some actors played by people, the others by the scenario's mechanism"
 
     def __init__(self, talks: Talks, inner: Mechanism, seats: dict[int, Seat]):
         super().__init__(talks)
@@ -101,11 +101,9 @@ class HumanSeat(Mechanism):
         talks = self.talks
         me = talks.actor_list[actor]
         plan = talks.schedule[talks.t]
-        worth = holds = None
-        if proposal is not None:
-            worth = float(me.true_utility(proposal)[0])
-            best = me.utility(np.where(open_, me.position, talks.values))
-            holds = float(me.reservation_utility(talks.values, best)[0])
+        # Scored as the debrief scores the end of a run: from the actor's interests (its ideal
+        # point), not from what it currently announces.
+        worth = None if proposal is None else float(me.true_utility(proposal)[0])
         return Turn(
             round=talks.t + 1,
             meeting=talks.scenario.meetings[plan.meeting].name,
@@ -115,7 +113,7 @@ class HumanSeat(Mechanism):
             suggestion=None if suggestion is None else suggestion[0].copy(),
             agent_accepts=agrees,
             worth=worth,
-            holds_out_for=holds,
+            now=float(me.true_utility(talks.values)[0]),
             war_value=float(me.war_value()[0]) if me.has_military_option else None,
         )
 

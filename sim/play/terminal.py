@@ -55,20 +55,24 @@ class TerminalSeat:
             self.say("You chair this round: propose a settlement of the open issues.")
             for k in turn.open_issues:
                 self.say(
-                    f"  {issues[k].id}: suggested {in_words(issues[k], turn.suggestion[k])}"
-                    f" (0 = {issues[k].low}; 100 = {issues[k].high})"
+                    f"  {issues[k].id} ({issues[k].name}): suggested "
+                    f"{in_words(issues[k], turn.suggestion[k])}"
+                    f"; 0 = {issues[k].low}, 100 = {issues[k].high}"
                 )
         else:
             self.say(f"{turn.proposer} proposes:")
             for k in turn.open_issues:
-                self.say(f"  {issues[k].id}: {in_words(issues[k], turn.proposal[k])}")
+                self.say(
+                    f"  {issues[k].id} ({issues[k].name}): {in_words(issues[k], turn.proposal[k])}"
+                )
             self.say(
-                f"It is worth {turn.worth:.2f} to you; the agent in your seat would hold out "
-                f"for {turn.holds_out_for:.2f} and would "
-                + ("accept." if turn.agent_accepts else "refuse.")
+                f"As the final deal it would be worth {turn.worth:.2f} to you; the agent in "
+                "your seat would " + ("accept." if turn.agent_accepts else "refuse.")
             )
+        line = f"With nothing more agreed you would have {turn.now:.2f}"
         if turn.war_value is not None:
-            self.say(f"Force would be worth {turn.war_value:.2f} to you.")
+            line += f"; force would give you {turn.war_value:.2f}"
+        self.say(line + " (utility: 1 = everything as you want it).")
 
     # ---- reading a command ---------------------------------------------------------------
     def parse(self, text: str, turn: Turn, proposing: bool) -> Move | None:
