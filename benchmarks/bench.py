@@ -5,7 +5,8 @@
 
 What each line measures (benchmarks/README.md has the reasons for the targets):
 
-1. batched engine   runs/s of ``Talks(sc, seed, 10_000).play()`` (construction included), best of 3
+1. batched engine   runs/s of ``Talks(sc, seed, 10_000).play()`` (construction included), best of 3;
+                    and the time of its draws alone (``sampling.draw`` for those runs), best of 3
 2. one at a time    runs/s of R = 1 models ``Talks(sc, seed, np.array([k])).play()`` over a few
                     hundred k, best of 3; and the ratio batched / one-at-a-time (target >= 50)
 3. memory           peak memory of ``run_experiment(sc, 1_000_000, seed)`` (default workers and
@@ -65,6 +66,7 @@ def best_of(n: int, fn) -> float:
 def engine_rates(batch_runs: int, single_runs: int, repeats: int, seed: int):
     from sim.model.talks import Talks
     from sim.scenario import load_scenario
+    from sim.scenario.sampling import draw
 
     sc = load_scenario(ROOT / BASELINE)
     Talks(sc, seed, 200).play()  # warm up (lazy imports, caches)
@@ -77,7 +79,8 @@ def engine_rates(batch_runs: int, single_runs: int, repeats: int, seed: int):
             Talks(sc, seed, np.array([k])).play()
 
     single = best_of(repeats, one_at_a_time)
-    return batch_runs / batched, batched, single_runs / single, single
+    draws = best_of(repeats, lambda: draw(sc, seed, np.arange(batch_runs)))
+    return batch_runs / batched, batched, single_runs / single, single, draws
 
 
 # ---- 3: memory of a large experiment in a child process ---------------------------------------
@@ -253,7 +256,7 @@ def main() -> int:
     print("measuring ...", file=sys.stderr, flush=True)
 
     # 1, 2
-    b_rate, b_time, s_rate, s_time = engine_rates(
+    b_rate, b_time, s_rate, s_time, d_time = engine_rates(
         batch_runs, args.single_runs, args.repeats, args.seed
     )
     ratio = b_rate / s_rate
@@ -261,6 +264,14 @@ def main() -> int:
         (
             f"1. batched engine, {batch_runs:,} runs in one model",
             f"{b_rate:,.0f} runs/s ({b_time:.3f} s)",
+            "(reported)",
+            "",
+        )
+    )
+    rows.append(
+        (
+            f"1. its random draws alone, {batch_runs:,} runs",
+            f"{d_time:.3f} s ({100 * d_time / b_time:.0f}% of the engine's time)",
             "(reported)",
             "",
         )
@@ -282,7 +293,7 @@ def main() -> int:
             verdict(met["ratio >= 50x"]),
         )
     )
-    print_rows(rows[-3:])
+    print_rows(rows[-4:])
 
     # 3
     mem = experiment_memory(mem_runs, args.seed)
@@ -323,7 +334,7 @@ def main() -> int:
                 "",
             )
         )
-        print_rows(rows[-3:])
+        print_rows(rows[-4:])
 
     # 4
     tmp = Path(tempfile.mkdtemp(prefix="negsim-bench-"))
@@ -357,7 +368,7 @@ def main() -> int:
                         "FAIL",
                     )
                 )
-            print_rows(rows[-3:])
+            print_rows(rows[-4:])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -6,6 +6,7 @@ The notebook API, imported lazily so ``import sim`` (and ``negsim --help``) stay
     scenario = sim.load_scenario("path/to/scenario.yaml")
     outcomes = sim.simulate(scenario, runs=1000, seed=1)   # one row per run (pandas)
     print(sim.narrate(scenario, seed=1, run=0))            # run 0 told in words
+    cheaper = sim.with_overrides(scenario, {"settings.belief_noise": 0})
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ _API = {
     "load_scenario": "sim.scenario",
     "scenario_from_dict": "sim.scenario",
     "Scenario": "sim.scenario",
+    "with_overrides": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "simulate": "sim.model",
     "Talks": "sim.model",

@@ -48,11 +48,40 @@ def _say(console: Console, text: object) -> None:
     console.print(printable(text), markup=False, emoji=False)
 
 
-def _load(path: Path, sources: list[tuple[str, str]] | None = None):
-    from sim.scenario import ScenarioError, load_scenario
+Sets = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a field: PATH=VALUE, e.g. actors.ACTOR.military_option.cost=0.5 or "
+        "settings.belief_noise={normal: [5, 1]}; repeatable.",
+        metavar="PATH=VALUE",
+        show_default=False,
+    ),
+]
+
+
+def _overrides(sets: list[str] | None) -> dict:
+    from sim.scenario import ScenarioError
+    from sim.scenario.overrides import parse_assignments
 
     try:
-        return load_scenario(path, sources)
+        return parse_assignments(sets or [])
+    except ScenarioError as exc:
+        raise BadInput(*(str(p) for p in exc.problems)) from None
+
+
+def _shown(overrides: dict) -> str:
+    """Overrides as typed (YAML flow), for the line that announces a run."""
+    from sim.scenario.errors import describe_value
+
+    return "".join(f", {path}={describe_value(value)}" for path, value in overrides.items())
+
+
+def _load(path: Path, sources: list[tuple[str, str]] | None = None, overrides: dict | None = None):
+    from sim.scenario import ScenarioError, load_scenario, with_overrides
+
+    try:
+        return with_overrides(load_scenario(path, sources), overrides or {})
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
 
@@ -108,12 +137,14 @@ def narrate(
     scenario: ScenarioArg,
     seed: Annotated[int, typer.Option(help="Master seed of the experiment.", min=0)] = DEFAULT_SEED,
     run: Annotated[int, typer.Option(help="Which run of that experiment to tell.", min=0)] = 0,
+    sets: Sets = None,
 ) -> None:
     """Tell one run round by round in plain words (run k of `negsim run --seed S`)."""
     from sim.report.narrate import narrate as tell
     from sim.scenario.text import printable
 
-    sys.stdout.write(printable(tell(_load(scenario), seed, run), keep="\n"))
+    told = tell(_load(scenario, overrides=_overrides(sets)), seed, run)
+    sys.stdout.write(printable(told, keep="\n"))
 
 
 @app.command()
@@ -125,11 +156,11 @@ def schema() -> None:
 
 
 @app.command()
-def describe(scenario: ScenarioArg) -> None:
+def describe(scenario: ScenarioArg, sets: Sets = None) -> None:
     """Show a scenario's actors, their stances on each issue with sources, and the agenda."""
     from sim.report.describe import describe as tables
 
-    for block in tables(_load(scenario)):
+    for block in tables(_load(scenario, overrides=_overrides(sets))):
         term.print(block, soft_wrap=False)  # wrapped on word boundaries to the terminal
         term.print()
 
@@ -169,7 +200,9 @@ def _shares_table(summary: dict, title: str):
 
 
 Runs = Annotated[int, typer.Option("--runs", "-n", help="Number of runs.", min=1, max=10_000_000)]
-Seed = Annotated[int, typer.Option(help="Master seed (run k uses stream k of it).", min=0)]
+Seed = Annotated[
+    int, typer.Option(help="Master seed (run k draws from it, k and what each draw is for).", min=0)
+]
 Workers = Annotated[
     int | None,
     # rich markup would read "[default: ...]" as a tag and drop it: the bracket is escaped.
@@ -207,6 +240,11 @@ def run(
     trajectories: Annotated[
         bool, typer.Option("--trajectories", help="Also write every run's rounds (rounds.parquet).")
     ] = False,
+    sets: Sets = None,
+    parquet: Annotated[
+        bool,
+        typer.Option("--parquet", help="Write the per-run inputs as inputs.parquet, not .csv."),
+    ] = False,
 ) -> None:
     """Run a Monte Carlo experiment: outcome shares with intervals, charts and a report."""
     from sim.jobs import run_job
@@ -215,9 +253,11 @@ def run(
     from sim.scenario.limits import BudgetError
 
     sources: list[tuple[str, str]] = []
-    loaded = _load(scenario, sources)  # bad input is reported before anything is announced
+    overrides = _overrides(sets)
+    # Bad input is reported before anything is announced.
+    loaded = _load(scenario, sources, overrides)
     workers = _workers(workers)
-    _say(err, f"negsim: {runs:,} runs of {scenario} with seed {seed}")
+    _say(err, f"negsim: {runs:,} runs of {scenario} with seed {seed}{_shown(overrides)}")
     try:
         with _progress() as bar:
             task = bar.add_task("simulating", total=runs)
@@ -232,6 +272,8 @@ def run(
                 progress=lambda n: bar.advance(task, n),
                 scenario=loaded,
                 sources=sources,
+                overrides=overrides,
+                inputs_format="parquet" if parquet else "csv",
             )
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
@@ -259,8 +301,11 @@ def compare(
     workers: Workers = None,
     out: Out = None,
     force: Force = False,
+    sets: Sets = None,
 ) -> None:
-    """Compare scenarios: shared-axis charts and each outcome's difference from the first."""
+    """Compare scenarios: shared-axis charts and each outcome's difference from the first.
+
+    --set applies to every scenario file compared."""
     from rich.table import Table
 
     from sim.jobs import compare_job
@@ -271,9 +316,21 @@ def compare(
 
     if len(items) < 2:
         raise BadInput("compare: give at least two scenario files or results folders")
+    overrides = _overrides(sets)
+    for item in items:  # bad files and overrides are reported before anything is run
+        if not item.is_dir():
+            _load(item, overrides=overrides)
     workers = _workers(workers)
     try:
-        result = compare_job(items, runs=runs, seed=seed, workers=workers, out=out, force=force)
+        result = compare_job(
+            items,
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            out=out,
+            force=force,
+            overrides=overrides,
+        )
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
     except (ResultsError, BudgetError) as exc:
@@ -300,12 +357,8 @@ def compare(
             "yes" if row.significant else "no",
         )
     term.print(table)
-    paired = bool(diff["paired"].all())
-    term.print(
-        "runs paired by index (common random numbers)"
-        if paired
-        else "samples treated as independent (different seeds, runs, or actors and issues)"
-    )
+    for note in result.pairing.values():
+        _say(term, note)
     _say(term, f"results: {result.path}")
     _say(term, f"report:  {result.path / 'report.html'}")
 
@@ -405,3 +458,163 @@ def main() -> None:
         _say(err, f"negsim: internal error: {type(exc).__name__}: {exc}")
         err.print("Set NEGSIM_DEBUG=1 to see the traceback, and please report it.", markup=False)
         sys.exit(1)
+
+
+# --- data: scenarios from data sets, and backtests against real outcomes (docs/backtest.md) ---
+
+import_app = typer.Typer(
+    help="Write a scenario YAML from a data set (DEU-format EU negotiations, BDM cases).",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+DataFile = Annotated[
+    Path, typer.Argument(help="The data file.", show_default=False, dir_okay=False)
+]
+YamlOut = Annotated[
+    Path | None,
+    typer.Option("--out", help="Scenario file to write (default: print it).", dir_okay=False),
+]
+
+
+ReplaceFile = Annotated[bool, typer.Option("--force", help="Replace an existing scenario file.")]
+
+
+def _write_scenario(spec: dict, comment: str, out: Path | None, force: bool) -> None:
+    from sim.importers import scenario_yaml, to_scenario
+    from sim.scenario import ScenarioError
+
+    try:
+        to_scenario(spec)
+    except ScenarioError as exc:
+        raise BadInput(*(f"generated scenario: {p}" for p in exc.problems)) from None
+    text = scenario_yaml(spec, comment)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    if out.exists() and not force:
+        raise BadInput(f"{out}: already exists; choose another --out or add --force to replace it")
+    out.write_text(text, encoding="utf-8")
+    err.print(f"wrote {out}", markup=False)
+
+
+@import_app.command("deu")
+def import_deu(
+    data: DataFile,
+    proposal: Annotated[int, typer.Option(help="The proposal number (column prnrnmc).")],
+    out: YamlOut = None,
+    force: ReplaceFile = False,
+) -> None:
+    """One DEU proposal (all its issues) as a scenario: the Commission proposes, Council votes."""
+    from sim.importers import DataFormatError, deu_scenario, read_deu
+
+    try:
+        loaded = read_deu(data)
+        spec = deu_scenario(loaded, proposal)
+    except DataFormatError as exc:
+        raise BadInput(str(exc)) from None
+    except KeyError as exc:
+        raise BadInput(f"{data}: --proposal: {exc.args[0]}") from None
+    _write_scenario(spec, f"Written by negsim import deu {data} --proposal {proposal}", out, force)
+
+
+@import_app.command("bdm")
+def import_bdm(
+    data: DataFile,
+    status_quo: Annotated[
+        float, typer.Option(help="Where things stand if nothing is agreed, on the case's scale.")
+    ],
+    out: YamlOut = None,
+    force: ReplaceFile = False,
+) -> None:
+    """A Bueno de Mesquita case (Actor,Capability,Position,Salience) on its own scale."""
+    from sim.importers import DataFormatError, bdm_scenario, read_bdm
+
+    try:
+        case = read_bdm(data)
+    except DataFormatError as exc:
+        raise BadInput(str(exc)) from None
+    if not case.low <= status_quo <= case.high:
+        raise BadInput(f"--status-quo: must lie on the case's scale {case.low:g}-{case.high:g}")
+    spec = bdm_scenario(case, status_quo)
+    _write_scenario(
+        spec, f"Written by negsim import bdm {data} --status-quo {status_quo:g}", out, force
+    )
+
+
+@app.command()
+def backtest(
+    data: DataFile,
+    runs: Runs = 200,
+    seed: Seed = DEFAULT_SEED,
+    mechanism: Annotated[
+        list[str] | None,
+        typer.Option(help="Another mechanism to forecast with (repeat for several)."),
+    ] = None,
+    per: Annotated[
+        str, typer.Option(help="One scenario per proposal (issues together) or per issue.")
+    ] = "proposal",
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all cores, at most 4).", min=1)
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Results folder (default: results/backtest/<UTC timestamp>/).", file_okay=False
+        ),
+    ] = None,
+    force: Force = False,
+) -> None:
+    """Forecast every issue of a DEU file and score against the real outcomes (docs/backtest.md)."""
+    from sim.backtest import BacktestError, backtest_job
+    from sim.importers import DataFormatError
+    from sim.results import ResultsError
+
+    if per not in ("issue", "proposal"):
+        raise BadInput(f"--per: must be issue or proposal (got {per!r})")
+    try:
+        with _progress() as bar:
+            task = bar.add_task("forecasting issues", total=None)
+            result = backtest_job(
+                data,
+                runs=runs,
+                seed=seed,
+                mechanisms=mechanism or [],
+                per=per,
+                out=out,
+                force=force,
+                workers=workers,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except DataFormatError as exc:
+        raise BadInput(str(exc)) from None
+    except (BacktestError, ResultsError) as exc:
+        raise BadInput(str(exc)) from None
+    _scores_table(result)
+
+
+def _scores_table(result) -> None:
+    from rich.table import Table
+
+    from sim.plots.backtest import predictor_name
+
+    scores = result.scores[result.scores["subset"] == "all"]
+    table = Table(
+        title=f"{len(result.forecasts)} issues: error against the real outcome (0-100 scale)",
+        title_justify="left",
+    )
+    for col in ("predictor", "MAE", "CRPS", "MAE minus best reference [95%]"):
+        table.add_column(col, justify="left" if col == "predictor" else "right")
+    for row in scores.itertuples():
+        diff = row.diff_vs_best_reference
+        table.add_row(
+            predictor_name(row.predictor),
+            f"{row.mae:.2f}",
+            f"{row.crps:.2f}",
+            "" if diff != diff else f"{diff:+.2f} [{row.diff_low:+.2f}, {row.diff_high:+.2f}]",
+        )
+    term.print(table)
+    best = predictor_name(result.best_reference) if result.best_reference else "none"
+    term.print(f"best reference predictor: {best}; intervals: paired bootstrap over proposals")
+    term.print(f"skipped or partly skipped rows: {len(result.skipped)} (skipped.csv)")
+    term.print(f"results: {result.path}")
+    term.print(f"report:  {result.path / 'report.html'}")

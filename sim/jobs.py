@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.analysis import (
     outcome_differences,
+    pairing_notes,
     positions_summary,
     rounds_summary,
     shares_table,
@@ -25,7 +26,7 @@ from sim.analysis import (
 )
 from sim.experiment import run_experiment
 from sim.experiment.runner import ChunkResult, check_memory, default_workers
-from sim.results import Results, ResultsFolder, default_target, load_results
+from sim.results import Results, ResultsError, ResultsFolder, default_target, load_results
 from sim.results.provenance import versions
 from sim.results.store import (
     MANIFEST_JSON,
@@ -36,7 +37,9 @@ from sim.results.store import (
     TRAJECTORIES,
 )
 from sim.results.trajectories import TrajectoryWriter
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, load_scenario, with_overrides
+from sim.scenario.overrides import manifest_entry
+from sim.scenario.rng import DRAWS
 
 CHART_FILES = {
     "outcomes": "Outcome distribution: share of runs ending each way, with 95% intervals",
@@ -163,16 +166,20 @@ def run_job(
     charts: bool = True,
     scenario: Scenario | None = None,
     sources: list[tuple[str, str]] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    inputs_format: str = "csv",
 ) -> RunOutput:
     """Run one experiment and write its whole results folder (docs/results.md).
 
-    ``scenario`` is the file already loaded, when the caller has it, with the ``sources``
-    ``load_scenario`` filled (each file read and the sha256 of its bytes as parsed): the
-    manifest records what was run, not what the files hold by the end of the run.
+    ``overrides`` (path -> value, as ``--set``) are applied to the file and recorded in the
+    manifest. ``scenario`` is the file already loaded (overrides applied), when the caller has
+    it, with the ``sources`` ``load_scenario`` filled (each file read and the sha256 of its
+    bytes as parsed): the manifest records what was run, not what the files hold by the end.
     """
+    overrides = dict(overrides or {})
     if scenario is None or sources is None:
         sources = []
-        scenario = load_scenario(scenario_path, sources)
+        scenario = with_overrides(load_scenario(scenario_path, sources), overrides)
     started = dt.datetime.now(dt.UTC)
     target = out if out is not None else default_target(results_root, scenario.id, started)
     workers = default_workers(runs) if workers is None else workers
@@ -197,6 +204,7 @@ def run_job(
         rounds = rounds_summary(exp)
         positions = positions_summary(exp)
         folder.write_csv(OUTCOMES_CSV, exp.outcomes)
+        inputs_file = folder.write_inputs(exp.inputs, inputs_format)
         folder.write_json(SUMMARY_JSON, summary)
         folder.write_csv(ROUNDS_CSV, rounds)
         folder.write_csv(POSITIONS_CSV, positions)
@@ -206,8 +214,11 @@ def run_job(
             "scenario_sha256": sources[0][1],
             "scenario_files": [{"file": f, "sha256": h} for f, h in sources],
             "scenario": spec,
+            "overrides": manifest_entry(overrides),
             "seed": seed,
             "runs": runs,
+            "draws": DRAWS,
+            "inputs_file": inputs_file,
             "workers": workers,
             "command_line": sys.argv,
             "versions": versions(),
@@ -248,6 +259,7 @@ class CompareOutput:
     path: Path
     differences: pd.DataFrame
     summaries: dict[str, dict[str, Any]]
+    pairing: dict[str, str]  # per scenario after the first: how its runs pair with the baseline's
 
 
 def _structure(res: Results) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -273,11 +285,19 @@ def _input_record(item: Path, res: Results) -> dict[str, Any]:
     }
 
 
-def _as_results(item: Path, runs: int, seed: int, workers: int | None, tmp: Path) -> Results:
-    """A results folder as given, or a scenario file run now into ``tmp``."""
+def _as_results(
+    item: Path, runs: int, seed: int, workers: int | None, tmp: Path, overrides: dict[str, Any]
+) -> Results:
+    """A results folder as given, or a scenario file run now (with the overrides) into ``tmp``."""
     if item.is_dir():
+        if overrides:
+            raise ResultsError(
+                f"{item}: --set applies to scenario files; a results folder is read as it was run"
+            )
         return load_results(item)
-    out = run_job(item, runs=runs, seed=seed, workers=workers, out=tmp, charts=False)
+    out = run_job(
+        item, runs=runs, seed=seed, workers=workers, out=tmp, charts=False, overrides=overrides
+    )
     return load_results(out.path)
 
 
@@ -290,9 +310,13 @@ def compare_job(
     out: Path | None = None,
     force: bool = False,
     results_root: Path = Path("results"),
+    overrides: Mapping[str, Any] | None = None,
 ) -> CompareOutput:
     """Put two or more scenarios (files run with common random numbers, or results folders)
-    side by side: the same charts on shared axes and the differences from the first."""
+    side by side: the same charts on shared axes and the differences from the first.
+
+    ``overrides`` (as ``--set``) are applied to every scenario file compared."""
+    overrides = dict(overrides or {})
     from sim import plots
     from sim.analysis import impossible_outcomes
     from sim.report.html import render_report
@@ -303,7 +327,7 @@ def compare_job(
     with ResultsFolder(target, force, unique=out is None) as folder:
         loaded: dict[str, Results] = {}
         for i, item in enumerate(items):
-            res = _as_results(Path(item), runs, seed, workers, folder.path / f"runs/{i}")
+            res = _as_results(Path(item), runs, seed, workers, folder.path / f"runs/{i}", overrides)
             name = res.summary.get("scenario", Path(item).stem)
             if name in loaded:
                 name = f"{name} ({i + 1})"
@@ -315,6 +339,7 @@ def compare_job(
         diff = outcome_differences(
             baseline, tables, seeds, {n: _structure(r) for n, r in loaded.items()}
         )
+        notes = pairing_notes(baseline, diff, {n: r.scenario() for n, r in loaded.items()})
         summaries = {n: r.summary for n, r in loaded.items()}
         folder.write_csv("differences.csv", diff)
         folder.write_json("summaries.json", summaries)
@@ -341,13 +366,15 @@ def compare_job(
             "inputs": [
                 _input_record(Path(i), r) for i, r in zip(items, loaded.values(), strict=True)
             ],
+            "overrides": manifest_entry(overrides),
+            "draws": DRAWS,
+            "pairing": notes,
             "command_line": sys.argv,
             "versions": versions(),
             "started": started.isoformat(timespec="seconds"),
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         folder.write_json(MANIFEST_JSON, manifest)
-        paired = bool(diff["paired"].all())
         shown = pd.DataFrame(
             {
                 "scenario": diff["scenario"],
@@ -376,12 +403,8 @@ def compare_job(
                 for n, r in loaded.items()
             ]
         )
-        pairing = (
-            "Runs are paired by index (common random numbers: same seed, same runs), so each "
-            "difference is measured run against run and its interval is narrow."
-            if paired
-            else "Different seeds, run counts, or actors and issues: the samples are compared as "
-            "independent (Newcombe's interval)."
+        pairing = pd.DataFrame(
+            {"scenario": list(notes), "how its runs pair with the baseline's": list(notes.values())}
         )
         captions["issue_values"] += (
             f"; actors' ideal points and the status quo marked are {baseline}'s"
@@ -400,9 +423,10 @@ def compare_job(
             chart_links={captions[s]: f"charts/{s}.png" for s in figures},
             extra_tables={
                 "Scenarios compared": scenarios,
-                f"Differences from {baseline}. {pairing}": shown,
+                f"Differences from {baseline}": shown,
+                "How the runs are paired (common random numbers)": pairing,
             },
         )
         folder.write_text("report.html", page)
         path = folder.commit()
-    return CompareOutput(path=path, differences=diff, summaries=summaries)
+    return CompareOutput(path=path, differences=diff, summaries=summaries, pairing=notes)

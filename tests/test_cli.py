@@ -202,6 +202,9 @@ def test_compare_prints_the_difference_table_and_writes_charts(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Difference in outcome shares from nato_russia_2022" in proc.stdout
     assert "common random numbers" in proc.stdout
+    pairing = json.loads((out / "manifest.json").read_text())["pairing"]
+    assert list(pairing) == ["nato_offers_limits"] and pairing["nato_offers_limits"] in proc.stdout
+    assert "How the runs are paired" in (out / "report.html").read_text()
     diff = pd.read_csv(out / "differences.csv")
     assert list(diff["outcome"]) == list(OUTCOMES)
     assert ((diff["ci_low"] <= diff["difference"]) & (diff["difference"] <= diff["ci_high"])).all()

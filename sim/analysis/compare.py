@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from sim.model.outcomes import OUTCOMES
+from sim.scenario import Scenario
+from sim.scenario.sampling import random_keys
 
 from .intervals import newcombe, paired_difference
 
@@ -67,3 +71,72 @@ def verdict(d: float, lo: float, hi: float) -> str:
     if hi < 0:
         return f"less likely by {100 * -d:.1f} points (more than noise)"
     return "no difference beyond noise"
+
+
+def shared_draws(baseline: Scenario | None, other: Scenario | None) -> dict[str, Any]:
+    """Which random quantities two scenarios share (run k draws the same value for each).
+
+    Draws are keyed by scenario path (sim/scenario/rng.py), so with the same seed a run sees
+    the same draw of a quantity in both scenarios whenever both have it; quantities only one of
+    them has are drawn afresh. ``None`` for a scenario that could not be read back.
+    """
+    if baseline is None or other is None:
+        return {"known": False}
+    a, b = random_keys(baseline), random_keys(other)
+    out: dict[str, Any] = {"known": True, "identical": a == b, "kinds": {}}
+    for kind in a:
+        ka, kb = set(a[kind]), set(b[kind])
+        out["kinds"][kind] = {
+            "shared": len(ka & kb),
+            "only_baseline": sorted(ka - kb),
+            "only_other": sorted(kb - ka),
+        }
+    return out
+
+
+def pairing_note(baseline: str, name: str, paired: bool, shared: dict[str, Any]) -> str:
+    """One honest sentence on how ``name``'s runs relate to the baseline's."""
+    if not paired:
+        return (
+            f"{name}: different seeds, runs, or actors and issues, so the samples are compared "
+            "as independent (Newcombe's interval)."
+        )
+    if not shared.get("known"):
+        return (
+            f"{name}: runs paired by index (same seed and runs); which random quantities the two "
+            "share is unknown (a results folder without its scenario)."
+        )
+    if shared["identical"]:
+        return (
+            f"{name}: runs paired by index with common random numbers: both draw the same "
+            "random quantities, so run k sees the same draws in each and only the changed "
+            "values differ."
+        )
+    parts = []
+    for kind, info in shared["kinds"].items():
+        alone = len(info["only_baseline"]) + len(info["only_other"])
+        if alone:
+            parts.append(f"{kind}: {info['shared']} shared, {alone} in only one")
+        else:
+            parts.append(f"{kind}: all {info['shared']} shared")
+    return (
+        f"{name}: runs paired by index (same seed and runs); common random numbers only for "
+        f"the quantities both scenarios draw ({'; '.join(parts)}); the others are drawn afresh, "
+        "so part of the difference is sampling noise."
+    )
+
+
+def pairing_notes(
+    baseline: str, diff: pd.DataFrame, scenarios: dict[str, Scenario | None]
+) -> dict[str, str]:
+    """For each scenario after the baseline, how its runs pair with the baseline's (in words)."""
+    return {
+        name: pairing_note(
+            baseline,
+            name,
+            bool(diff.loc[diff["scenario"] == name, "paired"].all()),
+            shared_draws(scenarios[baseline], scenarios[name]),
+        )
+        for name in scenarios
+        if name != baseline
+    }

@@ -1,4 +1,4 @@
-"""Experiments: master seed to per-run streams, chunks, executors, streaming aggregation."""
+"""Experiments: a master seed and many runs, in chunks, on executors, aggregated as they stream."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.model.talks import Talks
 from sim.scenario.limits import MEMORY_MB, BudgetError
+from sim.scenario.sampling import random_keys
 from sim.scenario.schema import Scenario
 
 from .collect import Collector, RoundStats, stats_bytes
@@ -33,6 +34,7 @@ class ChunkResult:
     outcomes: pd.DataFrame
     stats: RoundStats
     trajectories: pd.DataFrame | None
+    inputs: pd.DataFrame  # run, then each sampled parameter by scenario path
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Experiment:
     outcomes: pd.DataFrame
     stats: RoundStats
     meetings: list[str]  # meeting id of each round
+    inputs: pd.DataFrame  # one row per run: what each sampled parameter drew
 
 
 def default_workers(runs: int) -> int:
@@ -71,13 +74,14 @@ def memory_needed(
     per_chunk = size * (n * n * k + 30 * n * k + 20 * k) * 8  # the batched model's arrays
     if trajectories:
         per_chunk += 3 * size * h * (n * k + k + 3) * 8
-    table = 2 * runs * (3 + 2 * k + n) * 8
+    sampled = len(random_keys(scenario)["parameters"])  # inputs: run and one column each
+    table = 2 * runs * (3 + 2 * k + n + 1 + sampled) * 8
     parts = {
         f"per-round histograms ({h:,} rounds x {n} actors x {k} issues x {copies} copies)": (
             copies * hist
         ),
         f"batched models ({max(1, active)} x {size:,} runs)": max(1, active) * per_chunk,
-        f"outcome table ({runs:,} rows)": table,
+        f"outcome and inputs tables ({runs:,} rows)": table,
     }
     total = sum(parts.values())
     what = ", ".join(f"{name} {b / 1e6:,.0f} MB" for name, b in parts.items())
@@ -118,7 +122,8 @@ def play_chunk(
     traj = pd.concat(frames, ignore_index=True) if trajectories and frames else None
     if traj is not None:
         traj = traj.sort_values(["run", "round"], kind="stable", ignore_index=True)
-    result = ChunkResult(start, talks.outcomes_frame(), collector.stats, traj)
+    inputs = pd.DataFrame({"run": talks.runs, **talks.draws.inputs})
+    result = ChunkResult(start, talks.outcomes_frame(), collector.stats, traj, inputs)
     collector.talks = None
     talks.release()
     return result
@@ -181,11 +186,14 @@ def run_experiment(
     schedule = build_schedule(scenario)
     stats = RoundStats.empty(len(schedule), len(scenario.actors), len(scenario.issues))
     tables: list[pd.DataFrame] = []
+    inputs: list[pd.DataFrame] = []
     for result in iter_chunks(scenario, runs, seed, workers, chunk, trajectories):
         stats += result.stats
         tables.append(result.outcomes)
+        inputs.append(result.inputs)
         if on_chunk is not None:
             on_chunk(result)
     outcomes = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    drawn = pd.concat(inputs, ignore_index=True) if len(inputs) > 1 else inputs[0]
     meetings = [scenario.meetings[p.meeting].id for p in schedule]
-    return Experiment(scenario, seed, runs, outcomes, stats, meetings)
+    return Experiment(scenario, seed, runs, outcomes, stats, meetings, drawn)

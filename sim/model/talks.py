@@ -57,7 +57,7 @@ class Talks(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int, runs: np.ndarray | int = 1):
         # Mesa's own generator is seeded too, though no mechanism draws from it: every random
-        # number a run uses was drawn up front from that run's own stream (see sampling.py).
+        # number a run uses was drawn up front, keyed by run and purpose (see sampling.py).
         super().__init__(rng=np.random.SeedSequence(seed))
         self.scenario = scenario
         runs = np.arange(runs) if isinstance(runs, int | np.integer) else np.asarray(runs)

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiment.processes import pid_alive
+from sim.scenario import Scenario
 
 OUTCOMES_CSV = "outcomes.csv"
 SUMMARY_JSON = "summary.json"
@@ -35,6 +36,7 @@ MANIFEST_JSON = "manifest.json"
 ROUNDS_CSV = "rounds_summary.csv"
 POSITIONS_CSV = "positions_summary.csv"
 TRAJECTORIES = "rounds.parquet"
+INPUTS = {"csv": "inputs.csv", "parquet": "inputs.parquet"}
 
 
 class ResultsError(Exception):
@@ -182,6 +184,15 @@ class ResultsFolder:
     def write_csv(self, name: str, table: pd.DataFrame) -> None:
         table.to_csv(self.file(name), index=False, lineterminator="\n")
 
+    def write_inputs(self, table: pd.DataFrame, fmt: str = "csv") -> str:
+        """The per-run inputs (run, then one column per sampled parameter); returns the name."""
+        name = INPUTS[fmt]
+        if fmt == "parquet":
+            table.to_parquet(self.file(name), index=False)
+        else:
+            self.write_csv(name, table)
+        return name
+
     def write_json(self, name: str, data: Any) -> None:
         self.file(name).write_text(json.dumps(data, indent=2, default=str) + "\n")
 
@@ -243,6 +254,40 @@ class Results:
     manifest: dict[str, Any]
     rounds: pd.DataFrame
     positions: pd.DataFrame
+    inputs: pd.DataFrame | None = None  # None for folders written before inputs were kept
+
+    def experiments(self) -> pd.DataFrame:
+        """Outcomes and the inputs each run drew, one row per run (EMA's experiments table).
+
+        The input columns are scenario paths (``actors.<actor id>.military_option.cost``); the
+        outcome columns are those of outcomes.csv. Joined on ``run``.
+        """
+        if self.inputs is None:
+            raise ResultsError(f"{self.path}: has no inputs table (written by an older negsim)")
+        return self.outcomes.merge(self.inputs, on="run", how="left", validate="one_to_one")
+
+    def scenario(self) -> Scenario | None:
+        """The scenario these runs played (from the manifest), or None if it cannot be read
+        back (an older or hand-edited manifest): callers then say they do not know."""
+        from pydantic import ValidationError
+
+        try:
+            return Scenario.model_validate(self.manifest.get("scenario"))
+        except ValidationError:
+            return None
+
+
+def joined(folder: Path) -> pd.DataFrame:
+    """A results folder's outcomes and per-run inputs as one DataFrame, joined on ``run``."""
+    return load_results(folder).experiments()
+
+
+def _read_inputs(folder: Path) -> pd.DataFrame | None:
+    if (folder / INPUTS["parquet"]).is_file():
+        return pd.read_parquet(folder / INPUTS["parquet"])
+    if (folder / INPUTS["csv"]).is_file():
+        return pd.read_csv(folder / INPUTS["csv"])
+    return None
 
 
 def load_results(folder: Path) -> Results:
@@ -260,6 +305,7 @@ def load_results(folder: Path) -> Results:
             manifest=json.loads((folder / MANIFEST_JSON).read_text(encoding="utf-8")),
             rounds=pd.read_csv(folder / ROUNDS_CSV),
             positions=pd.read_csv(folder / POSITIONS_CSV),
+            inputs=_read_inputs(folder),
         )
     except (OSError, ValueError) as exc:
         raise ResultsError(f"{folder}: cannot be read ({exc})") from None
@@ -299,6 +345,10 @@ def disagreement(res: Results) -> str | None:
         return f"{MANIFEST_JSON} and {SUMMARY_JSON} name different scenarios"
     if table["run"].tolist() != list(range(runs)):
         return f"{OUTCOMES_CSV}'s run column is not 0 to {runs - 1} in order"
+    if res.inputs is not None and (
+        "run" not in res.inputs.columns or res.inputs["run"].tolist() != list(range(runs))
+    ):
+        return f"the inputs table's run column is not 0 to {runs - 1} in order"
     found = table["outcome"].astype(str)
     unknown = sorted(set(found) - set(OUTCOMES))
     if unknown:

@@ -2,6 +2,7 @@
 
 from .errors import Location, Problem, ScenarioError
 from .load import load_scenario, scenario_from_dict
+from .overrides import with_overrides
 from .schema import Scenario
 
 __all__ = [
@@ -11,4 +12,5 @@ __all__ = [
     "ScenarioError",
     "load_scenario",
     "scenario_from_dict",
+    "with_overrides",
 ]

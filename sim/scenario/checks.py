@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from .levers import lever_findings
 from .limits import ROUNDS, SECTIONS
 from .params import Bounds, central
 from .schema import Rule, Scenario
@@ -28,6 +29,7 @@ def cross_check(sc: Scenario) -> list[Finding]:
         *_stances(sc),
         *_agenda(sc),
         *_reachable(sc),
+        *lever_findings(sc),
     ]
 
 

@@ -1,11 +1,17 @@
-"""Per-run draws: every random number a run uses, drawn up front from its own stream.
+"""Per-run draws: every random number a batch of runs uses, keyed by the quantity it is for.
 
-Run k draws only from ``SeedSequence(seed, spawn_key=(k,))`` (the stream
-``SeedSequence(seed).spawn(N)[k]`` would give, without making N objects), so run k is the same
-whether it is played alone, in a batch of ten or among a million, on any number of workers.
-Each run draws one block of uniforms whose layout depends on the scenario alone: first the
-uncertain parameters in file order, then perception errors, then the hazards' uniforms. The
-rounds of talks are deterministic functions of these arrays.
+Each uncertain quantity takes its uniforms from ``rng.uniforms(seed, runs, [path])`` where the
+path is the quantity's scenario path (``actors.<actor id>.military_option.cost``), so run k sees
+the same draw of a quantity in every scenario that has it, whatever else the scenario adds,
+drops or fixes, and whether it is played alone, in a batch or on any worker. Perception errors
+are keyed ``beliefs.<observer>.<observed>.<issue>`` and ``resolve.<observer>.<observed>``, the
+hazards' uniforms ``hazard.war.<round>`` and ``hazard.walkout.<round>``, and the recognition of a
+random chair ``hazard.chair.<round>`` (rounds from 1).
+
+What is drawn is read from the schema, not listed here: every numeric field of Actor,
+MilitaryOption, Stance, RedLine, Issue, Settings and Tension (``paths.numeric_fields``) appears
+in ``Draws`` under its field name, so a field added to the schema is drawn without a change
+here. The rounds of talks are deterministic functions of these arrays.
 """
 
 from __future__ import annotations
@@ -15,31 +21,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import special
 
-from .params import Bounds, Value, sample
-from .schema import Scenario
+from .params import Bounds, Dist, Value, sample
+from .paths import numeric_fields, path_of
+from .rng import uniforms
+from .schema import Actor, Issue, MilitaryOption, RedLine, Scenario, Settings, Stance, Tension
 
-POSITION = Bounds(0, 100)
-UNIT = Bounds(0, 1)
-# Uniforms per round: war, walk-out, and which participant is recognised to propose.
-HAZARD_DRAWS = 3
-ACTOR_FIELDS = (
-    "capability",
-    "flexibility",
-    "patience",
-    "dialogue",
-    "war_cost",
-    "aspiration",
-    "time_pressure",
-)
-
-
-def run_streams(seed: int, runs: np.ndarray, width: int) -> np.ndarray:
-    """Uniforms [len(runs), width]; row i comes from run ``runs[i]``'s own stream."""
-    out = np.empty((len(runs), width))
-    for i, k in enumerate(runs):
-        ss = np.random.SeedSequence(seed, spawn_key=(int(k),))
-        out[i] = np.random.Generator(np.random.PCG64(ss)).random(width)
-    return out
+# Uniforms per round, by key: war, walk-out, and which participant is recognised to propose.
+HAZARD_KINDS = ("war", "walkout", "chair")
+HAZARD_DRAWS = len(HAZARD_KINDS)
+# The actor's own numeric fields (the model gives each agent one attribute per name), read from
+# the schema: a field added to Actor is drawn and handed to the agents without a change here.
+ACTOR_FIELDS = tuple(numeric_fields(Actor))
 
 
 def schedule_length(sc: Scenario) -> int:
@@ -60,82 +52,137 @@ class Draws:
     position_error: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, N, N, K] z
     resolve_error: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, N, N] z
     hazard_u: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, H, 3]
+    # The sampled parameters (distributions only) by scenario path: inputs.csv's columns.
+    inputs: dict[str, np.ndarray] = field(default_factory=dict)  # path -> [R]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One value of the scenario, where it goes in ``Draws`` and the path its draws are keyed by."""
+
+    path: str
+    value: Value | None  # None: the field is unset (NaN)
+    bounds: Bounds
+    table: str  # "issue", "actor", "stance" or "setting"
+    name: str
+    index: tuple[int, ...]  # issue, actor, (actor, issue) or ()
+    at_status_quo: bool = False  # an actor's position on an issue it has no stance on
+
+
+def quantities(sc: Scenario) -> list[Quantity]:
+    """Every numeric value of the scenario, in file order, with its path and destination."""
+    out: list[Quantity] = []
+    for k, issue in enumerate(sc.issues):
+        for name, bounds in numeric_fields(Issue).items():
+            value = getattr(issue, name)
+            path = path_of("issues", issue.id, name)
+            out.append(Quantity(path, value, bounds, "issue", name, (k,)))
+    for a, actor in enumerate(sc.actors):
+        base = path_of("actors", actor.id)
+        for name, bounds in numeric_fields(Actor).items():
+            out.append(
+                Quantity(path_of(base, name), getattr(actor, name), bounds, "actor", name, (a,))
+            )
+        mo = actor.military_option
+        for name, bounds in numeric_fields(MilitaryOption).items():
+            value = getattr(mo, name) if mo is not None else 0.0
+            path = path_of(base, "military_option", name)
+            out.append(Quantity(path, value, bounds, "actor", name, (a,)))
+        for k, issue in enumerate(sc.issues):
+            st = actor.stances.get(issue.id)
+            at = path_of(base, "stances", issue.id)
+            for name, bounds in numeric_fields(Stance).items():
+                value = getattr(st, name) if st is not None else max(bounds.low, 0.0)
+                free = st is None and name == "position"
+                q = Quantity(path_of(at, name), value, bounds, "stance", name, (a, k), free)
+                out.append(q)
+            rl = st.red_line if st is not None else None
+            for name, bounds in numeric_fields(RedLine).items():
+                value = getattr(rl, name) if rl is not None else None
+                if value is None:  # no red line on that side: the end of the scale
+                    value = bounds.low if name == "at_least" else bounds.high
+                path = path_of(at, "red_line", name)
+                out.append(Quantity(path, value, bounds, "stance", name, (a, k)))
+    s = sc.settings
+    for name, bounds in numeric_fields(Settings).items():
+        path = path_of("settings", name)
+        out.append(Quantity(path, getattr(s, name), bounds, "setting", name, ()))
+    for name, bounds in numeric_fields(Tension).items():
+        path, value = path_of("settings", "tension", name), getattr(s.tension, name)
+        out.append(Quantity(path, value, bounds, "setting", f"tension_{name}", ()))
+    return out
+
+
+def _error_keys(sc: Scenario) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    ids, issues = [a.id for a in sc.actors], [i.id for i in sc.issues]
+    n = len(ids)
+    pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
+    beliefs = [path_of("beliefs", ids[i], ids[j], k) for i, j in pairs for k in issues]
+    resolve = [path_of("resolve", ids[i], ids[j]) for i, j in pairs]
+    return pairs, beliefs, resolve
+
+
+def _hazard_keys(sc: Scenario) -> list[str]:
+    rounds = range(1, schedule_length(sc) + 1)
+    return [path_of("hazard", kind, t) for t in rounds for kind in HAZARD_KINDS]
+
+
+def random_keys(sc: Scenario) -> dict[str, list[str]]:
+    """The keys of every random quantity a run of this scenario draws, by kind.
+
+    Two scenarios run with the same seed give run k the same draw for every key they share:
+    this is what ``compare`` reports as the common random numbers of a comparison.
+    """
+    _, beliefs, resolve = _error_keys(sc)
+    return {
+        "parameters": [q.path for q in quantities(sc) if isinstance(q.value, Dist)],
+        "perception errors": beliefs + resolve,
+        "hazards": _hazard_keys(sc),
+    }
 
 
 def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     """Draw every run's parameters, perception errors and hazard uniforms."""
     runs = np.asarray(runs, dtype=np.int64)
     r, n, k_count, h = len(runs), len(sc.actors), len(sc.issues), schedule_length(sc)
-    # First pass: which values are uncertain, in file order, and where each one goes.
-    plan: list[tuple[np.ndarray, tuple, Value, Bounds]] = []
     d = Draws(runs=runs)
+    plan = quantities(sc)
+    tables = {"actor": d.actor, "stance": d.stance, "setting": d.setting}
+    shapes = {"actor": (r, n), "stance": (r, n, k_count), "setting": (r,)}
     d.status_quo = np.empty((r, k_count))
-    for name in ACTOR_FIELDS:
-        d.actor[name] = np.empty((r, n))
-    for name in ("p_win", "cost", "signal"):
-        d.actor[name] = np.zeros((r, n))
-    for name in ("position", "salience", "at_least", "at_most"):
-        d.stance[name] = np.empty((r, n, k_count))
-
-    def put(dest: np.ndarray, index: tuple, value: Value, bounds: Bounds) -> None:
-        plan.append((dest, index, value, bounds))
-
-    for k, issue in enumerate(sc.issues):
-        put(d.status_quo, (slice(None), k), issue.status_quo, POSITION)
-    for a, actor in enumerate(sc.actors):
-        at = (slice(None), a)
-        put(d.actor["capability"], at, actor.capability, Bounds(0.001, 100))
-        put(d.actor["flexibility"], at, actor.flexibility, UNIT)
-        put(d.actor["patience"], at, actor.patience, Bounds(0.5, 1))
-        put(d.actor["dialogue"], at, actor.dialogue, UNIT)
-        put(d.actor["war_cost"], at, actor.war_cost, UNIT)
-        put(d.actor["aspiration"], at, actor.aspiration, UNIT)
-        put(d.actor["time_pressure"], at, actor.time_pressure, UNIT)
-        if (mo := actor.military_option) is not None:
-            put(d.actor["p_win"], at, mo.p_win, UNIT)
-            put(d.actor["cost"], at, mo.cost, UNIT)
-            put(d.actor["signal"], at, mo.signal, UNIT)
-        for k, issue in enumerate(sc.issues):
-            at = (slice(None), a, k)
-            st = actor.stances.get(issue.id)
-            rl = st.red_line if st else None
-            put(d.stance["position"], at, st.position if st else issue.status_quo, POSITION)
-            put(d.stance["salience"], at, st.salience if st else 0.0, UNIT)
-            low = rl.at_least if rl is not None and rl.at_least is not None else 0.0
-            high = rl.at_most if rl is not None and rl.at_most is not None else 100.0
-            put(d.stance["at_least"], at, low, POSITION)
-            put(d.stance["at_most"], at, high, POSITION)
-    s = sc.settings
-    settings: dict[str, tuple[Value, Bounds]] = {
-        "belief_noise": (s.belief_noise, Bounds(0, 50)),
-        "resolve_noise": (s.resolve_noise, UNIT),
-        "learning_rate": (s.learning_rate, UNIT),
-        "bloc_cohesion": (s.bloc_cohesion, UNIT),
-    }
-    for name, info in type(s.tension).model_fields.items():
-        bounds = next(m for m in info.metadata if isinstance(m, Bounds))
-        settings["tension_" + name] = (getattr(s.tension, name), bounds)
-    for name, (value, bounds) in settings.items():
-        d.setting[name] = np.empty(r)
-        put(d.setting[name], (slice(None),), value, bounds)
-
-    # Second pass: one block of uniforms per run, then every value from its own column.
-    p = sum(not isinstance(value, int | float) for _, _, value, _ in plan)
-    width = p + n * n * k_count + n * n + HAZARD_DRAWS * h
-    u = run_streams(seed, runs, width)
-    col = 0
-    for dest, index, value, bounds in plan:
-        if isinstance(value, int | float):
-            dest[index] = value
+    sampled = [q for q in plan if isinstance(q.value, Dist)]
+    u = uniforms(seed, runs, [q.path for q in sampled])
+    for j, q in enumerate(sampled):
+        d.inputs[q.path] = sample(q.value, q.bounds, u[:, j])
+    for q in plan:
+        if q.table == "issue":
+            if q.name != "status_quo":
+                continue  # no model reads another issue field yet
+            dest = d.status_quo
         else:
-            dest[index] = sample(value, bounds, u[:, col])
-            col += 1
+            dest = tables[q.table].get(q.name)
+            if dest is None:
+                dest = tables[q.table][q.name] = np.zeros(shapes[q.table])
+        at = (slice(None), *q.index)
+        if q.at_status_quo:  # no stance: it sits at the status quo and cares nothing for it
+            dest[at] = d.status_quo[:, q.index[1]]
+        elif q.value is None:
+            dest[at] = np.nan
+        elif isinstance(q.value, Dist):
+            dest[at] = d.inputs[q.path]
+        else:
+            dest[at] = q.value
     # A sampled red line on the wrong side of a sampled position is moved onto the position.
     np.minimum(d.stance["at_least"], d.stance["position"], out=d.stance["at_least"])
     np.maximum(d.stance["at_most"], d.stance["position"], out=d.stance["at_most"])
 
-    z = special.ndtri(np.clip(u[:, p : p + n * n * k_count + n * n], 1e-12, 1 - 1e-12))
-    d.position_error = z[:, : n * n * k_count].reshape(r, n, n, k_count)
-    d.resolve_error = z[:, n * n * k_count :].reshape(r, n, n)
-    d.hazard_u = u[:, p + n * n * k_count + n * n :].reshape(r, h, HAZARD_DRAWS)
+    pairs, belief_keys, resolve_keys = _error_keys(sc)
+    z = special.ndtri(uniforms(seed, runs, belief_keys + resolve_keys))
+    # An actor knows its own mind: the diagonal (no error about itself) stays zero.
+    d.position_error = np.zeros((r, n, n, k_count))
+    d.resolve_error = np.zeros((r, n, n))
+    rows, cols = np.array([p[0] for p in pairs], int), np.array([p[1] for p in pairs], int)
+    d.position_error[:, rows, cols, :] = z[:, : len(belief_keys)].reshape(r, len(pairs), k_count)
+    d.resolve_error[:, rows, cols] = z[:, len(belief_keys) :]
+    d.hazard_u = uniforms(seed, runs, _hazard_keys(sc)).reshape(r, h, HAZARD_DRAWS)
     return d

@@ -333,6 +333,22 @@ class Settings(Strict):
     )
 
 
+class Lever(Strict):
+    """A control a page or a sweep offers: one field of the scenario and the range to move it in."""
+
+    path: str = Field(
+        min_length=1,
+        description="Scenario path of a numeric field, e.g. settings.tension.war_rate.",
+    )
+    label: str = Field(min_length=1, description="Short name shown beside the control.")
+    min: float = Field(description="Lowest value offered (within the field's bounds).")
+    max: float = Field(description="Highest value offered (within the field's bounds).")
+    step: float | None = Field(
+        None, gt=0, description="Step of the control [default: 1/20 of the range]."
+    )
+    description: str = Field("", description="One sentence: what moving it means.")
+
+
 class Scenario(Strict):
     """A crisis: issues, actors and the agenda of meetings."""
 
@@ -354,3 +370,6 @@ class Scenario(Strict):
     issues: list[Issue] = Field(min_length=1, description="The questions on the table.")
     actors: list[Actor] = Field(min_length=2, description="The parties to the talks.")
     meetings: list[Meeting] = Field(min_length=1, description="The agenda, in order.")
+    levers: list[Lever] = Field(
+        default_factory=list, description="Fields a page or a sweep offers to move, with ranges."
+    )

@@ -86,26 +86,23 @@ class Bargaining(Mechanism):
             cand,
         )
         n = len(talks.actor_list)
+        # The proposer judges by the truth, the others as it perceives them.
+        mine = proposer.utility(np.where(open_, proposer.position, values))
+        own = utility(proposer.position[:, None], proposer.weights[:, None], cand)
+        own_ok = own >= proposer.reservation_utility(values, mine)[:, None] - TOLERANCE
         accept = np.zeros((*cand.shape[:2], n), dtype=bool)
+        accept[..., proposer.index] = own_ok  # candidates keep its red lines (clipped above)
         for d in deciders:
             if d is proposer:
-                u = utility(d.position[:, None], d.weights[:, None], cand)
-                ru = d.reservation_utility(values, d.utility(np.where(open_, d.position, values)))
-                keeps = within(d.at_least[:, None], d.at_most[:, None], cand, open_[:, None, :])
-            else:
-                x = proposer.believed_position(d)
-                u = utility(x[:, None], d.weights[:, None], cand)
-                best = utility(x, d.weights, np.where(open_, x, values))
-                ru = proposer.believed_reservation(d, values, best)
-                lo, hi = proposer.believed_red_lines(d)
-                keeps = within(lo[:, None], hi[:, None], cand, open_[:, None, :])
+                continue
+            x = proposer.believed_position(d)
+            u = utility(x[:, None], d.weights[:, None], cand)
+            best = utility(x, d.weights, np.where(open_, x, values))
+            ru = proposer.believed_reservation(d, values, best)
+            lo, hi = proposer.believed_red_lines(d)
+            keeps = within(lo[:, None], hi[:, None], cand, open_[:, None, :])
             accept[..., d.index] = keeps & (u >= ru[:, None] - TOLERANCE)
-        ok = plan.decision.passes(accept)
-        if proposer.index not in plan.decision.deciders:
-            mine = proposer.utility(np.where(open_, proposer.position, values))
-            ru = proposer.reservation_utility(values, mine)[:, None]
-            own = utility(proposer.position[:, None], proposer.weights[:, None], cand)
-            ok &= own >= ru - TOLERANCE
+        ok = plan.decision.passes(accept) & own_ok
         # The nearest acceptable candidate; failing that, the one with the most support.
         support = accept[..., list(plan.decision.voters)].sum(axis=-1) - n * (
             ~accept[..., list(plan.decision.veto)]
