@@ -120,6 +120,9 @@ def Levers(values: solara.Reactive[dict[str, float]]) -> None:
             step=step,
             on_value=set_value,
         )
+    with solara.Details("What the levers mean", expand=False):
+        for lever in levers_of(sc):
+            para(f"{lever.label} ({lever.path}): {lever.description}")
     solara.Button(
         "Reset the levers",
         on_click=lambda: values.set({}),
