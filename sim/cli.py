@@ -370,6 +370,7 @@ def play_(
         str, typer.Option("--as", help="The actor you play (its id).", show_default=False)
     ],
     seed: Seed = DEFAULT_SEED,
+    sets: Sets = None,
 ) -> None:
     """Take one actor's seat at the table; the agents play the others, then a debrief.
 
@@ -378,7 +379,7 @@ def play_(
     """
     from sim.play.terminal import play
 
-    loaded = _load(scenario)
+    loaded = _load(scenario, overrides=_overrides(sets))
     ids = [a.id for a in loaded.actors]
     if actor not in ids:
         raise BadInput(f"{scenario}: --as: no actor {actor!r} (actors: {', '.join(ids)})")

@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import time
+import warnings
 import webbrowser
 from pathlib import Path
 
@@ -47,6 +48,9 @@ def serve(
     from solara.server import settings
 
     settings.main.mode = "production"
+    # Solara warns on every first visit that its cookie falls back to SameSite=Lax over plain
+    # http; that fallback is what a page on a classroom's network wants, so say nothing.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none")
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     config = uvicorn.Config(
         "solara.server.starlette:app", host=host, port=port, log_level="warning"
