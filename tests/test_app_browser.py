@@ -158,6 +158,8 @@ def test_one_run_steps_and_plays_to_the_outcome_picked(browser, url):
 
 
 def test_two_students_join_a_classroom_session_and_finish_a_game(browser, url):
+    from playwright.sync_api import TimeoutError as ClickTimeout
+
     lecturer = _open(browser, url)
     lecturer.get_by_role("tab", name="Classroom").click()
     lecturer.get_by_role("button", name="I am the lecturer").click()
@@ -186,8 +188,15 @@ def test_two_students_join_a_classroom_session_and_finish_a_game(browser, url):
         assert time.monotonic() < end, "the game did not finish"
         for s in students:
             if s.locator(".negsim-moves").count():
-                refuse = s.locator(".negsim-moves").get_by_role("button", name="Refuse")
-                (refuse if refuse.count() else s.locator(".negsim-propose")).click()
+                row = s.locator(".negsim-moves")
+                refuse = row.get_by_role("button", name="Refuse")
+                button = refuse if refuse.count() else s.locator(".negsim-propose")
+                if moves >= 2 and s is students[0]:  # then Russia walks out: the game ends
+                    button = row.get_by_role("button", name="Walk out")
+                try:  # the turn may end (or the next begin) under the student's finger
+                    button.click(timeout=3000)
+                except ClickTimeout:
+                    continue
                 moves += 1
                 s.wait_for_timeout(300)
         time.sleep(0.1)
@@ -196,5 +205,7 @@ def test_two_students_join_a_classroom_session_and_finish_a_game(browser, url):
         assert "of simulated" in s.inner_text(".negsim-ended")
     lecturer.wait_for_selector(".negsim-class-outcomes")
     table = lecturer.inner_text(".negsim-class-outcomes")
-    counts = [int(line.split("\t")[1]) for line in table.splitlines()[1:]]
-    assert sum(counts) == 1  # one game played, counted against the simulated shares
+    counts = {line.split("\t")[0]: int(line.split("\t")[1]) for line in table.splitlines()[1:]}
+    assert sum(counts.values()) == 1  # the one game, against the simulated shares
+    (ended,) = (o for o, n in counts.items() if n)
+    assert f"ended in {ended}" in students[1].inner_text(".negsim-ended")

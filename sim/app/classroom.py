@@ -45,7 +45,7 @@ class Game:
     """One run played by the class."""
 
     number: int
-    lines: list[str] = field(default_factory=list)
+    paragraphs: list[list[str]] = field(default_factory=list)  # the opening, then each round
     outcome: str | None = None
     utilities: dict[str, float] = field(default_factory=dict)
 
@@ -123,7 +123,7 @@ class Session:
 
         def tell(lines: list[str]) -> None:
             with self.lock:
-                game.lines.extend(lines)
+                game.paragraphs.append(list(lines))
                 self._changed()
 
         seats = {actor: _ClassSeat(self, actor) for actor in seated}

@@ -26,21 +26,30 @@ from .serve import TIMER_ENV
 
 CLASSROOM = Registry()
 POLL = 0.3  # seconds between a browser's looks at its session
+TICK = 5  # seconds between redraws of the time left for a move
 
 
 def para(text: str, classes: list[str] | None = None) -> None:
     rv.Html(tag="p", children=[text], class_=" ".join(classes or []))
 
 
+def Story(paragraphs: list[list[str]]) -> None:
+    """Rounds told in words, the latest first."""
+    for paragraph in reversed(paragraphs):
+        with solara.Div(style="margin-bottom: 0.8em"):
+            for line in paragraph:
+                para(line)
+
+
 def use_session_version(session: Session | None) -> tuple[int, int]:
-    """Re-render whenever the session changes (moves, rounds, seats), and each second while
-    it waits for a move, so the seconds left count down."""
+    """Re-render whenever the session changes (moves, rounds, seats), and every few seconds
+    while it waits for a move, so the time left counts down."""
     version, set_version = solara.use_state((0, 0))
 
     def poll(cancel: threading.Event) -> None:
         seen = (-1, -1)
         while session is not None and not cancel.wait(POLL):
-            now = (session.version, int(time.monotonic()) if session.pending else 0)
+            now = (session.version, int(time.monotonic() / TICK) if session.pending else 0)
             if now != seen:
                 seen = now
                 set_version(now)
@@ -157,8 +166,7 @@ def Lecturer(sc: Scenario) -> None:
         ClassChart(session, tuple(counts.values()))
     if game is not None:
         with solara.Details("The game so far, in words", expand=False):
-            for line in game.lines[-40:]:
-                para(line)
+            Story(game.paragraphs)
 
 
 @solara.component
@@ -215,8 +223,7 @@ def Student(sc: Scenario) -> None:
         para(message, ["negsim-message"])
     if game is not None:
         with solara.Details("What happened so far", expand=True):
-            for line in game.lines[-12:]:
-                para(line)
+            Story(game.paragraphs[-3:])
 
 
 def Debrief(session: Session, actor: str, utility: float) -> str:
@@ -258,7 +265,7 @@ def Move_(session: Session, token: str, pending, set_message) -> None:
         )
     extra = f"; force would give you {turn.war_value:.2f}" if turn.war_value is not None else ""
     para(f"With nothing more agreed you would have {turn.now:.2f}{extra}.")
-    with solara.Row(classes=["negsim-moves"]):
+    with solara.Row(classes=["negsim-moves"], style="flex-wrap: wrap"):
         if not pending.proposing:
             solara.Button("Accept", on_click=lambda: send(Move("accept")))
             solara.Button("Refuse", on_click=lambda: send(Move("refuse")))
@@ -271,7 +278,7 @@ def Move_(session: Session, token: str, pending, set_message) -> None:
             set_values({**values, k: float(v)})
 
         solara.SliderFloat(
-            issues[k].name,
+            f"{issues[k].name}: {values.get(k, float(start[k])):.0f}",
             value=values.get(k, float(start[k])),
             min=0,
             max=100,
