@@ -59,7 +59,7 @@ def test_run_writes_the_results_folder_of_design_section_6(baseline_run):
     issues = ["nato_enlargement", "exercises", "deployments", "russian_force_posture"]
     issues += ["risk_reduction", "talks_format"]
     actors = ["nato", "russia", "ukraine", "us", "france", "germany"]
-    expected = ["run", "outcome", "rounds"]
+    expected = ["run", "outcome", "rounds", "cause"]
     expected += [f"settled_{i}" for i in issues] + [f"value_{i}" for i in issues]
     expected += [f"utility_{a}" for a in actors]
     assert list(df.columns) == expected

@@ -136,7 +136,8 @@ def test_sampled_inputs_are_the_distributions_only_by_path():
     sc = baseline()
     d = sampling.draw(sc, 3, np.arange(50))
     dists = [q.path for q in sampling.quantities(sc) if isinstance(q.value, Dist)]
-    assert list(d.inputs) == dists and dists
+    # then the crisis fields' (the baseline's ultimatum credibility), keyed the same way
+    assert list(d.inputs) == dists + list(d.crisis.inputs) and dists
     assert not any(p.startswith(("beliefs.", "resolve.", "hazard.")) for p in d.inputs)
     for q in sampling.quantities(sc):
         if q.path in d.inputs:
@@ -149,7 +150,7 @@ def test_sampled_inputs_are_the_distributions_only_by_path():
 def test_settings_are_keyed_by_their_path(path):
     one = sim.with_overrides(baseline(), {path: {"uniform": [0.5, 1.5]}})
     d = sampling.draw(one, 2, np.arange(100))
-    assert list(d.inputs)[-1] == path
+    assert [p for p in d.inputs if p not in d.crisis.inputs][-1] == path
     name = path.rsplit(".", 1)[-1]
     name = f"tension_{name}" if "tension" in path else name
     assert d.setting[name].tobytes() == d.inputs[path].tobytes()

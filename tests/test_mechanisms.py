@@ -174,6 +174,41 @@ class MechanismConformance:
         assert whole.iloc[100:200].reset_index(drop=True).equals(part)
         assert not whole.equals(simulate(sc, 300, seed=10))
 
+    def test_crisis_fields_keep_their_meaning(self):
+        # docs/model.md, 12: an ultimatum nobody believes changes nothing, run for run; a
+        # certain, unmet one is carried out at its deadline; an event moves the status quo at
+        # its round. Red lines leave no agreement possible, and nobody has a war motive.
+        base = crisis(0.0, 0.0, noise=8, resolve=0.1, rounds=4)
+        base["actors"][1]["stances"]["x"]["red_line"] = {"at_most": 10, "assumption": "t"}
+        base["actors"][0]["stances"]["x"]["red_line"] = {"at_least": 50, "assumption": "t"}
+        threat = {
+            "id": "u",
+            "sender": "a",
+            "demand": {"x": {"at_least": 60}},
+            "deadline": {"round": 2},
+            "consequence": "walk_out",
+            "credibility": 0.0,
+            "assumption": "t",
+        }
+        plain = simulate(self.scenario(base), 200, seed=3)
+        data = copy.deepcopy(base)
+        data["ultimatums"] = [threat]
+        assert plain.drop(columns="cause").equals(
+            simulate(self.scenario(data), 200, seed=3).drop(columns="cause")
+        )
+        data["ultimatums"] = [{**threat, "credibility": 1.0}]
+        carried = simulate(self.scenario(data), 200, seed=3)
+        assert (carried["cause"] == "ultimatum").all() and (carried["rounds"] == 2).all()
+        data = copy.deepcopy(base)
+        data["events"] = [
+            {"id": "e", "name": "E", "at": {"round": 2}, "status_quo": {"x": 5}, "assumption": "t"}
+        ]
+        talks = Talks(self.scenario(data), 3, 50)
+        seen = []
+        talks.play(lambda rec: seen.append((talks.values[:, 0].copy(), talks.settled[:, 0].copy())))
+        (v1, s1), (v2, s2) = seen[0], seen[1]
+        assert (v1[~s1] == 0).all() and (v2[~s2] == 5).all()
+
 
 class TestBargaining(MechanismConformance):
     mechanism = "bargaining"
@@ -402,3 +437,14 @@ def test_scenario_from_dict_names_the_bad_field():
     assert str(exc.value) == (
         "generated: actors[1].stances.x.salience: must be between 0 and 1 (got 2)"
     )
+
+
+def test_a_field_a_mechanism_cannot_honour_is_refused_with_the_reason():
+    data = crisis(0.3, 0.1)
+    data["meetings"][0]["consensus"] = 0.5
+    data["settings"]["mechanism"] = "bargaining"
+    scenario_from_dict(data)  # bargaining honours it
+    data["settings"]["mechanism"] = "expected_utility"
+    with pytest.raises(ScenarioError) as exc:
+        scenario_from_dict(data)
+    assert "meetings[0].consensus: expected_utility moves positions by challenges" in str(exc.value)

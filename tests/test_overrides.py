@@ -15,6 +15,7 @@ from sim.analysis import pairing_note, shared_draws
 from sim.jobs import run_job
 from sim.results import joined, load_results
 from sim.scenario import ScenarioError
+from sim.scenario.crisis_draws import draw_crisis
 from sim.scenario.overrides import parse_assignments
 from sim.scenario.params import Dist
 from sim.scenario.paths import PathError, leaf_paths, plain, resolve
@@ -154,6 +155,9 @@ def test_run_job_writes_inputs_joinable_on_run(tmp_path):
     )
     res = load_results(out.path)
     sampled = [q.path for q in quantities(res_scenario(res)) if isinstance(q.value, Dist)]
+    # then the crisis fields' sampled values (the baseline's ultimatum credibility)
+    sampled += list(draw_crisis(res_scenario(res), 3, np.arange(1)).inputs)
+    assert "ultimatums.answers_this_month.credibility" in sampled
     assert list(res.inputs.columns) == ["run", *sampled]
     assert COST in res.inputs.columns
     assert res.inputs[COST].between(0.2, 0.4).all()

@@ -180,6 +180,7 @@ def test_outcomes_frame_is_complete_and_consistent(data, seed):
         "run",
         "outcome",
         "rounds",
+        "cause",
         *(f"settled_{k}" for k in issues),
         *(f"value_{k}" for k in issues),
         *(f"utility_{a}" for a in actors),
@@ -189,11 +190,14 @@ def test_outcomes_frame_is_complete_and_consistent(data, seed):
     # No NaN anywhere (an unknown outcome code would be NaN in the categorical column).
     nan = df.isna()
     assert not nan.to_numpy().any(), f"NaN in columns {list(df.columns[nan.any()])}"
-    numeric = df.drop(columns=["outcome"]).to_numpy(dtype=float)
+    numeric = df.drop(columns=["outcome", "cause"]).to_numpy(dtype=float)
     assert np.isfinite(numeric).all(), "an infinite value in the outcomes table"
 
     outcome = df["outcome"].astype(str)
     assert set(outcome) <= set(OUTCOMES)
+    # A cause is given exactly for the endings that have one (wars and collapses).
+    caused = (df["cause"].astype(str) != "").to_numpy()
+    assert np.array_equal(caused, outcome.isin(["breakdown", "armed_conflict"]).to_numpy())
     assert ((df["rounds"] >= 1) & (df["rounds"] <= h)).all(), (h, df["rounds"].tolist())
 
     settled = df[[f"settled_{k}" for k in issues]].to_numpy()

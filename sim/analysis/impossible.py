@@ -211,6 +211,28 @@ def _tension_rate(scenario: Mapping[str, Any], name: str, default: float) -> Ran
     return value_range(tension.get(name, default), Bounds(0.0, 1e9))
 
 
+def _threatens(scenario: Mapping[str, Any], consequence: str) -> bool:
+    """Whether some ultimatum may carry out this consequence (credibility above 0)."""
+    return any(
+        u.get("consequence") == consequence and value_range(u["credibility"], _UNIT).high > 0
+        for u in scenario.get("ultimatums") or []
+    )
+
+
+def _war_by_other_means(scenario: Mapping[str, Any]) -> bool:
+    """War without a war motive: an accident (docs/model.md, 12.5), a threat of war carried out
+    (12.1), or an event that may give an actor a new p_win or cost (12.2)."""
+    accidents = (scenario.get("settings") or {}).get("accidents")
+    if isinstance(accidents, Mapping):
+        contact = value_range(accidents["contact"], _UNIT).high > 0 or any(
+            (e.get("contact") or 0) > 0 for e in scenario.get("events") or []
+        )
+        if contact and value_range(accidents["rate"], Bounds(0.0, 10.0)).high > 0:
+            return True
+    changes = [c for e in scenario.get("events") or [] for c in (e.get("actors") or {}).values()]
+    return _threatens(scenario, "war") or any("p_win" in c or "cost" in c for c in changes)
+
+
 def impossible_outcomes(scenario: Mapping[str, Any]) -> dict[str, list[str]]:
     """Each outcome that no run of this scenario can end in, with the reasons in words.
 
@@ -229,7 +251,9 @@ def impossible_outcomes(scenario: Mapping[str, Any]) -> dict[str, list[str]]:
             "With a single issue, settling something is settling everything: that is agreement."
         ]
     actors = scenario.get("actors", [])
-    if not any(_has_war_motive(a) for a in actors):
+    if _war_by_other_means(scenario):
+        pass  # accidents, ultimatums or events can bring war whatever the war motive
+    elif not any(_has_war_motive(a) for a in actors):
         with_option = [a for a in actors if isinstance(a.get("military_option"), Mapping)]
         found["armed_conflict"] = [
             "War starts only when force is worth more to an actor than the talks "
@@ -243,7 +267,9 @@ def impossible_outcomes(scenario: Mapping[str, Any]) -> dict[str, list[str]]:
     elif _tension_rate(scenario, "war_rate", 3.0).high == 0:
         found["armed_conflict"] = ["The war hazard rate (settings.tension.war_rate) is 0."]
     meetings = _negotiations(scenario)
-    if not meetings:
+    if _threatens(scenario, "walk_out"):
+        pass  # an ultimatum's walk-out ends talks in breakdown whatever the hazard rate
+    elif not meetings:
         found["breakdown"] = ["Walk-outs happen only at negotiations, and the agenda has none."]
     elif _tension_rate(scenario, "breakdown_rate", 0.15).high == 0:
         found["breakdown"] = ["The walk-out hazard rate (settings.tension.breakdown_rate) is 0."]

@@ -41,8 +41,8 @@ class Mapping:
     # Who proposes: the Commission every round, or a delegation recognised at random each round
     # by capability x salience (the Council presidency's compromise texts drawing on whoever
     # makes the running; the Commission's consent is needed either way).
-    chair: Literal["commission", "random"] = "commission"
-    consensus: float = 0.0  # the Council's consensus norm (docs/model.md 4.2)
+    chair: Literal["commission", "random"] = "random"
+    consensus: float = 1.0  # the Council's consensus norm (docs/model.md 4.2)
 
 
 def scenario_id(text: str) -> str:

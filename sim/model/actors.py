@@ -110,6 +110,7 @@ class Actor(mesa.Agent):
             utility(point, self.weights, values)
             - talks.war_risk * self.war_cost
             - self.time_pressure * elapsed
+            - talks.crisis.threat_cost(self, values, point)
         )
         return np.maximum(hold_out, self.war_value())
 

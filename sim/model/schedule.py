@@ -39,6 +39,8 @@ def build_schedule(sc: Scenario) -> list[RoundPlan]:
         decision = compile_rule(meeting, actor)
         if meeting.kind == "consultation":
             proposer = -1
+        elif meeting.proposers:
+            proposer = actor[meeting.proposers[r % len(meeting.proposers)]]
         elif meeting.chair == "random":
             proposer = RANDOM
         elif meeting.chair == "rotate":

@@ -16,6 +16,7 @@ from sim.scenario.sampling import Draws, draw
 from sim.scenario.schema import Scenario
 
 from .actors import Actor, Response
+from .crisis import ACCIDENT, CAUSES, DELIBERATE, ULTIMATUM, WALK_OUT, Crisis, CrisisNews
 from .mechanisms import MECHANISMS, Mechanism
 from .outcomes import (
     AGREEMENT,
@@ -50,6 +51,7 @@ class RoundRecord:
     war_hazard: np.ndarray  # [R]
     breakdown_hazard: np.ndarray  # [R]
     ended: np.ndarray  # [R] outcome code for runs that ended this round, else ONGOING
+    crisis: CrisisNews | None = None  # events, who was in the room, deadlines, accidents
 
 
 class Talks(mesa.Model):
@@ -71,12 +73,13 @@ class Talks(mesa.Model):
         self.horizon = len(self.schedule)
         r, k = len(runs), len(self.issue_ids)
         self.runs = runs
-        self.status_quo = self.draws.status_quo
+        self.status_quo = self.draws.status_quo.copy()  # events may move it
         self.values = self.status_quo.copy()
         self.settled = np.zeros((r, k), dtype=bool)
         self.tension = self.draws.setting["tension_initial"].copy()
         self.war_risk = np.zeros(r)  # last round's hazard of war: the risk of holding out
         self.outcome = np.full(r, ONGOING)
+        self.cause = np.zeros(r, dtype=np.int64)  # index into CAUSES
         self.rounds = np.zeros(r, dtype=np.int64)
         self.t = 0
         self.record: RoundRecord | None = None
@@ -90,6 +93,7 @@ class Talks(mesa.Model):
             if m.kind == "negotiation":
                 self.attends[[self.actor_index[p] for p in m.participants]] = True
         self.mechanism: Mechanism = MECHANISMS[scenario.settings.mechanism](self)
+        self.crisis = Crisis(self)
 
     # ---- state views -----------------------------------------------------------------------
     @property
@@ -106,12 +110,13 @@ class Talks(mesa.Model):
 
     @property
     def elapsed(self) -> float:
-        """The share of the agenda used up by the end of this round, ``(t + 1) / H``.
+        """The share of the time to the deadline used up by the end of this round,
+        ``min(1, (t + 1) / (D + 1))`` with D the deadline's round (default: the last, so H).
 
-        The one deadline clock: time pressure, aspirations and tension's deadline term all
-        read it (docs/model.md, 3.1 and 5.2).
+        The one deadline clock: time pressure, aspirations, tension's deadline term and
+        ultimatums without a date of their own all read it (docs/model.md, 3.1, 5.2, 12.1).
         """
-        return (self.t + 1) / self.horizon
+        return min(1.0, (self.t + 1) / (self.crisis.deadline + 1))
 
     # ---- one round --------------------------------------------------------------------------
     def step(self) -> None:
@@ -122,10 +127,12 @@ class Talks(mesa.Model):
         plan = self.schedule[self.t]
         meeting = self.scenario.meetings[plan.meeting]
         active = self.active
+        self.crisis.start_round(self.t, active)
         parts = [self.actor_list[i] for i in plan.participants]
         table = np.zeros(len(self.issue_ids), dtype=bool)
         table[list(plan.issues)] = True
         open_issues = table[None, :] & ~self.settled & active[:, None]
+        present = self.crisis.present(plan, open_issues)
         before = self.positions()
         tension_before = self.tension.copy()
         proposal, responses = None, {}
@@ -138,18 +145,32 @@ class Talks(mesa.Model):
             deciders = [self.actor_list[i] for i in plan.decision.deciders]
             proposal = self.values.copy()
             for i in np.unique(proposers):
-                offer = self.mechanism.propose(plan, self.actor_list[i], deciders, open_issues)
-                proposal = np.where((proposers == i)[:, None], offer, proposal)
+                proposer = self.actor_list[i]
+                if meeting.mediation == "compromise":
+                    offer = self.crisis.mediate(proposer, parts, open_issues)
+                else:
+                    offer = self.mechanism.propose(plan, proposer, deciders, open_issues)
+                # A proposer kept away (a boycott, a departure) puts nothing on the table.
+                mine = (proposers == i) & present[:, i]
+                proposal = np.where(mine[:, None], offer, proposal)
             responses = {a.index: self.mechanism.respond(a, proposal, open_issues) for a in parts}
+            self.crisis.pay(responses, open_issues)
+            for a in parts:  # the absent accept nothing
+                responses[a.index].accept &= present[:, a.index, None]
             settled_now = self._decide(plan, parts, proposal, responses, open_issues)
+            settled_now = self.crisis.link(settled_now)
             self.values = np.where(settled_now, proposal, self.values)
             self.settled |= settled_now
             still_open = open_issues & ~settled_now
+            held = {a.index: a.position.copy() for a in parts}
             self.mechanism.update(plan, proposers, parts, proposal, responses, still_open)
             for a in parts:
+                # The absent neither concede nor learn what the table would give them.
+                a.position = np.where(present[:, a.index, None], a.position, held[a.index])
                 if a.has_military_option:
                     deal = a.expect_deal(deciders, plan.decision, self.values, still_open)
-                    a.expected_deal = np.where(active, deal, a.expected_deal)
+                    seen = active & present[:, a.index]
+                    a.expected_deal = np.where(seen, deal, a.expected_deal)
         else:
             self.mechanism.consult(parts)
 
@@ -179,6 +200,7 @@ class Talks(mesa.Model):
             war_hazard=war_h,
             breakdown_hazard=break_h,
             ended=ended,
+            crisis=self.crisis.news,
         )
         self.t += 1
         self.record = record
@@ -269,9 +291,20 @@ class Talks(mesa.Model):
         u = self.draws.hazard_u[:, self.t]
         ended = np.full(self.outcome.shape, ONGOING)
         agreed = active & self.settled.all(axis=1)
-        war = active & ~agreed & (u[:, 0] < war_h)
-        walkout = active & ~agreed & ~war & (u[:, 1] < break_h)
-        ended[agreed], ended[war], ended[walkout] = AGREEMENT, ARMED_CONFLICT, BREAKDOWN
+        going = active & ~agreed
+        threat_war, threat_walk = self.crisis.deadlines(self.t, going)
+        war = going & (u[:, 0] < war_h)
+        accident = going & ~war & self.crisis.accident(self.t, self.tension, going)
+        threat_war &= ~war & ~accident
+        walkout = going & ~war & ~accident & ~threat_war & (u[:, 1] < break_h)
+        threat_walk &= ~war & ~accident & ~threat_war & ~walkout
+        fought = war | accident | threat_war
+        ended[agreed], ended[fought] = AGREEMENT, ARMED_CONFLICT
+        ended[walkout | threat_walk] = BREAKDOWN
+        self.cause[war] = DELIBERATE
+        self.cause[accident] = ACCIDENT
+        self.cause[threat_war | threat_walk] = ULTIMATUM
+        self.cause[walkout] = WALK_OUT
         if self.t == self.horizon - 1:
             rest = active & (ended == ONGOING)
             ended[rest & self.settled.any(axis=1)] = PARTIAL
@@ -309,8 +342,9 @@ class Talks(mesa.Model):
         """
         cols = []
         war = self.outcome == ARMED_CONFLICT
+        paid = self.crisis.transfers()
         for a in self.actor_list:
-            u = a.true_utility(self.values)
+            u = a.true_utility(self.values) + paid[:, a.index]
             fought = a.war_value() if a.has_military_option else u - a.war_cost
             cols.append(np.where(war, fought, u))
         return np.stack(cols, axis=1)
@@ -321,6 +355,7 @@ class Talks(mesa.Model):
             "run": self.runs.astype(np.int64),
             "outcome": pd.Categorical.from_codes(self.outcome, categories=list(OUTCOMES)),
             "rounds": self.rounds,
+            "cause": pd.Categorical.from_codes(self.cause, categories=list(CAUSES)),
         }
         for k, issue in enumerate(self.issue_ids):
             data[f"settled_{issue}"] = self.settled[:, k]

@@ -14,6 +14,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text as RichText
 
+from sim.scenario.crisis import When
 from sim.scenario.params import Dist, Value
 from sim.scenario.schema import Actor, Issue, Rule, Scenario
 from sim.scenario.text import printable
@@ -165,12 +166,69 @@ def _agenda(sc: Scenario) -> list[RenderableType]:
             lines.append(f"issues: {', '.join(issues[i] for i in m.issues)}")
         if m.rule != "all":
             lines.append(f"agreement needs: {_rule_words(m.rule, names)}")
+        if m.proposers:
+            lines.append(f"proposers in turn: {', '.join(names[p] for p in m.proposers)}")
+        if m.mediation:
+            lines.append("the proposer mediates: it puts forward the compromise point")
         rows.append((f"{n}.", Text("\n".join(lines))))
     if sc.settings.continuation:
         c = sc.settings.continuation
         meeting = next((m.name for m in sc.meetings if m.id == c.meeting), c.meeting)
         rows.append(("then", Text(f"{c.rounds} continuation rounds of {meeting}")))
     return [_heading("Agenda (played in this order)"), _indent(_paragraphs(rows))]
+
+
+def _when(sc: Scenario, w: When | None) -> str:
+    if w is None:
+        return "the deadline"
+    if w.meeting is None:
+        return f"round {w.round} of the agenda"
+    name = next(m.name for m in sc.meetings if m.id == w.meeting)
+    return name + (f", round {w.round}" if w.round else "")
+
+
+def _crisis(sc: Scenario) -> list[RenderableType]:
+    """Deadline, ultimatums, events, boycotts, accidents, linkage and side payments."""
+    names = {a.id: a.name for a in sc.actors}
+    issues = {i.id: i.name for i in sc.issues}
+    rows = []
+    if sc.settings.deadline is not None:
+        rows.append(("deadline", Text(f"the end of {_when(sc, sc.settings.deadline)}")))
+    for u in sc.ultimatums:
+        demand = "; ".join(
+            f"{issues[k]} at least {b.at_least:g}"
+            if b.at_least is not None
+            else f"{issues[k]} at most {b.at_most:g}"
+            for k, b in u.demand.items()
+        )
+        text = (
+            f"{names[u.sender]} demands {demand} by {_when(sc, u.deadline)}, or "
+            f"{u.consequence.replace('_', ' ')}; credibility {fmt(u.credibility)}"
+        )
+        rows.append(("ultimatum", Text("\n".join([text, *_basis(u.source, u.assumption)]))))
+    for e in sc.events:
+        chance = "" if e.probability == 1.0 else f" (chance {fmt(e.probability)})"
+        rows.append(("event", Text(f"{e.name}, at {_when(sc, e.at)}{chance}")))
+    for a in sc.actors:
+        if a.boycott is not None:
+            on = ", ".join(issues[k] for k in a.boycott.while_on_table)
+            chance = fmt(a.boycott.probability)
+            text = f"{a.name} stays away while {on} is on the table (chance {chance})"
+            rows.append(("boycott", Text(text)))
+    if sc.settings.accidents is not None:
+        acc = sc.settings.accidents
+        rows.append(("accidents", Text(f"rate {fmt(acc.rate)}, contact {fmt(acc.contact)}")))
+    for link in sc.linkage:
+        rows.append(("linked", Text(" + ".join(issues[k] for k in link.issues))))
+    for pay in sc.side_payments:
+        text = (
+            f"{names[pay.giver]} pays {names[pay.receiver]} {pay.amount:g} for settling "
+            f"{issues[pay.issue]} (costs it {pay.cost:g})"
+        )
+        rows.append(("side payment", Text(text)))
+    if not rows:
+        return []
+    return [_heading("Crisis dynamics"), _indent(_paragraphs(rows))]
 
 
 def _rule_words(rule: list[str] | Rule, names: dict[str, str]) -> str:
@@ -205,5 +263,6 @@ def describe(sc: Scenario) -> list[RenderableType]:
         _actors(sc),
         *(_issue(sc, issue) for issue in sc.issues),
         _agenda(sc),
+        _crisis(sc),
     ]
-    return [Group(*block) for block in blocks]
+    return [Group(*block) for block in blocks if block]

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.crisis import CAUSES
 from sim.model.outcomes import ONGOING, OUTCOMES
 from sim.model.talks import RoundRecord, Talks
 from sim.scenario.schema import Issue, Scenario
+
+from .crisis_words import crisis_lines
 
 WIDTH_INDENT = "  "
 
@@ -44,6 +47,9 @@ class Narrator:
         self.sc = scenario
         self.talks = talks
         self.lines: list[str] = []
+        # The last round told: (what it said, its lines, its round number, where it starts,
+        # tension before it), so rounds told alike can be folded into one paragraph.
+        self.previous: tuple[str, list[str], int, int, float] | None = None
 
     def say(self, text: str = "", indent: int = 0) -> None:
         self.lines.append(WIDTH_INDENT * indent + text)
@@ -80,6 +86,33 @@ class Narrator:
         )
 
     def round(self, rec: RoundRecord) -> None:
+        """Tell a round; a round told exactly like the one before (same meeting, same
+        proposal and answers, no movement) is folded into it: "rounds 12-14: no movement"."""
+        start = len(self.lines)
+        self._round(rec)
+        block = self.lines[start:]
+        body = "\n".join(block[2:-1] if rec.ended[0] == ONGOING else block)
+        meeting = self.sc.meetings[rec.plan.meeting].name
+        prev = self.previous
+        key = meeting + "\n" + body
+        if prev is not None and prev[0] == key and rec.ended[0] == ONGOING and "→" not in body:
+            first = prev[2]
+            del self.lines[start:]
+            del self.lines[prev[3] :]
+            self.say()
+            self.say(f"Rounds {first}-{rec.t + 1} · {meeting}: no movement, each as the first:")
+            self.lines.extend(prev[1][2:-1])
+            self.say(
+                f"Tension {prev[4]:.2f} → {rec.tension_after[0]:.2f} over these rounds; "
+                f"hazard in the last: armed conflict {_pct(rec.war_hazard[0])}, "
+                f"walk-out {_pct(rec.breakdown_hazard[0])}.",
+                1,
+            )
+            self.previous = (key, prev[1], first, prev[3], prev[4])
+            return
+        self.previous = (key, block, rec.t + 1, start, float(rec.tension_before[0]))
+
+    def _round(self, rec: RoundRecord) -> None:
         sc, talks = self.sc, self.talks
         plan = rec.plan
         meeting = sc.meetings[plan.meeting]
@@ -94,6 +127,8 @@ class Narrator:
         )
         self.say(f"Round {rec.t + 1} · {meeting.name}{when}" + (f" · {which}" if which else ""))
         parts = [actors[i] for i in plan.participants]
+        for line in crisis_lines(talks, rec):
+            self.say(line, 1)
         if rec.proposal is None:
             self.say(
                 f"{_names([a.name for a in parts])} consult. Nothing is proposed; "
@@ -169,13 +204,24 @@ class Narrator:
     def _ending(self, rec: RoundRecord, outcome: str) -> None:
         sc, talks = self.sc, self.talks
         self.say()
+        cause = CAUSES[talks.cause[0]]
+        war_reason = {
+            "accident": "an unintended clash between forces in contact turned into war (the "
+            "accident hazard fired), though no one chose it",
+            "ultimatum": "an ultimatum fell due unmet and its sender carried out its threat",
+        }.get(
+            cause,
+            "force is worth more than anything on the table to a party that has it, and the "
+            "hazard of war fired",
+        )
         reasons = {
             "agreement": "every issue is settled",
             "partial_agreement": "the agenda is over with some issues settled and others open",
             "stalemate": "the agenda is over and nothing is settled, though the sides still talk",
-            "breakdown": "a party walks out (the walk-out hazard fired) and talks collapse",
-            "armed_conflict": "force is worth more than anything on the table to a party that "
-            "has it, and the hazard of war fired",
+            "breakdown": "an ultimatum fell due unmet and its sender walked out"
+            if cause == "ultimatum"
+            else "a party walks out (the walk-out hazard fired) and talks collapse",
+            "armed_conflict": war_reason,
         }
         self.say(
             f"The run ends in round {rec.t + 1}: {outcome.replace('_', ' ')}, "

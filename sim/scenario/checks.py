@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from .crisis_checks import crisis_check
 from .levers import lever_findings
 from .limits import ROUNDS, SECTIONS
 from .params import Bounds, central
@@ -29,8 +30,27 @@ def cross_check(sc: Scenario) -> list[Finding]:
         *_stances(sc),
         *_agenda(sc),
         *_reachable(sc),
+        *crisis_check(sc),
         *lever_findings(sc),
+        *_mechanism(sc),
     ]
+
+
+def _mechanism(sc: Scenario) -> Iterator[Finding]:
+    """Fields the scenario's mechanism cannot honour are refused, never silently ignored.
+
+    Fields every scenario has (flexibility's default, say) are documented as unused by a
+    mechanism in docs/model.md instead, so every scenario runs under every mechanism.
+    """
+    if sc.settings.mechanism == "expected_utility":
+        for m, meeting in enumerate(sc.meetings):
+            if meeting.consensus > 0:
+                yield (
+                    ("meetings", m, "consensus"),
+                    "expected_utility moves positions by challenges, not concessions, so a "
+                    "consensus norm would have no effect; remove it or use mechanism bargaining",
+                    f"{meeting.consensus:g}",
+                )
 
 
 def _unique(sc: Scenario) -> Iterator[Finding]:

@@ -180,3 +180,16 @@ def _problems(data: LocatedDict, exc: ValidationError) -> list[Problem]:
 
 
 _MISSING = object()
+
+
+def load_with_warnings(path: str | Path) -> tuple[Scenario, list[Problem]]:
+    """A scenario file loaded as ``load_scenario`` does, with the things that are legal but
+    probably mistaken, each pinned to its line (``validate`` prints them)."""
+    from .warnings import scenario_warnings
+
+    data = read_scenario_data(Path(path))
+    scenario = _validate(data)
+    return scenario, [
+        Problem(_locate(data, where)[0], _dotted(where), message, got)
+        for where, message, got in scenario_warnings(scenario)
+    ]

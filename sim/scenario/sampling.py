@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import special
 
+from .crisis_draws import CrisisDraws, draw_crisis
 from .params import Bounds, Dist, Value, sample
 from .paths import numeric_fields, path_of
 from .rng import uniforms
@@ -54,6 +55,8 @@ class Draws:
     hazard_u: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, H, 3]
     # The sampled parameters (distributions only) by scenario path: inputs.csv's columns.
     inputs: dict[str, np.ndarray] = field(default_factory=dict)  # path -> [R]
+    # Ultimatums, events, boycotts and accidents (crisis_draws.py, keyed the same way).
+    crisis: CrisisDraws | None = None
 
 
 @dataclass(frozen=True)
@@ -185,4 +188,6 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     d.position_error[:, rows, cols, :] = z[:, : len(belief_keys)].reshape(r, len(pairs), k_count)
     d.resolve_error[:, rows, cols] = z[:, len(belief_keys) :]
     d.hazard_u = uniforms(seed, runs, _hazard_keys(sc)).reshape(r, h, HAZARD_DRAWS)
+    d.crisis = draw_crisis(sc, seed, runs)
+    d.inputs.update(d.crisis.inputs)
     return d

@@ -10,21 +10,13 @@ import datetime as dt
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
+from .crisis import Accidents, Boycott, Event, Linkage, SidePayment, Ultimatum, When
 from .params import param
+from .schema_base import Id, Position, Sourced, Strict, Unit
 
 INF = math.inf
-Id = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z][a-z0-9_]*$",
-        max_length=40,
-        description="An identifier: lower case letters, digits and _, starting with a letter.",
-    ),
-]
-Position = param(0, 100)
-Unit = param(0, 1)
 
 # Defaults of behavioural fields, so scenarios generated from data need no invented numbers;
 # docs/model.md section 8 says why each value.
@@ -34,27 +26,6 @@ DEFAULT_DIALOGUE = 0.7
 DEFAULT_ASPIRATION = 0.5
 DEFAULT_TIME_PRESSURE = 0.2
 MECHANISMS = ("bargaining", "expected_utility")
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors (a misspelt field must not be silently ignored)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Sourced(Strict):
-    """Where a number comes from: the article's words, or an assumption and its reason."""
-
-    source: str | None = Field(None, description="The words of the source this value rests on.")
-    assumption: str | None = Field(
-        None, description="Why this value was assumed where the source is silent."
-    )
-
-    @model_validator(mode="after")
-    def _has_basis(self) -> Sourced:
-        if not (self.source or self.assumption):
-            raise ValueError("needs a source: (the source's words) or an assumption: (why)")
-        return self
 
 
 class RedLine(Sourced):
@@ -140,6 +111,11 @@ class Actor(Strict):
     military_option: MilitaryOption | None = Field(
         None, description="Present if the actor may use force when talks offer it less than war."
     )
+    boycott: Boycott | None = Field(
+        None,
+        description="Attendance condition: it stays away from any round whose table has one of "
+        "the named issues open (docs/model.md, 12.3).",
+    )
     stances: dict[Id, Stance] = Field(
         description="Per issue id. An issue left out is one the actor is indifferent to "
         "(salience 0, no red line)."
@@ -153,6 +129,12 @@ class Issue(Strict):
 
     id: Id
     name: str = Field(min_length=1, description="Short name of the issue.")
+    label: str | None = Field(
+        None,
+        min_length=1,
+        max_length=24,
+        description="A shorter name still, for brief narration (default: the name).",
+    )
     low: str = Field(min_length=1, description="What 0 on the scale means.")
     high: str = Field(min_length=1, description="What 100 on the scale means.")
     status_quo: Position = Field(description="Where things stand if nothing is agreed (0-100).")
@@ -251,6 +233,17 @@ class Meeting(Strict):
         "others beyond it (a lone holdout feels it fully). The EU Council works this way; most "
         "crisis talks do not (docs/model.md, 4.2).",
     )
+    proposers: list[Id] | None = Field(
+        None,
+        description="Explicit proposer order, repeated as needed (co-chairs alternating); "
+        "overrides chair:. Each must be a participant.",
+    )
+    mediation: Literal["compromise"] | None = Field(
+        None,
+        description="compromise: whoever proposes puts forward the compromise point of those at "
+        "the table as it perceives them (a host or envoy's split-the-difference text) instead of "
+        "its own best (docs/model.md, 12.4).",
+    )
     description: str | None = Field(None, description="What happens at this meeting.")
     source: str | None = Field(None, description="The source's words for this meeting.")
 
@@ -331,6 +324,17 @@ class Settings(Strict):
     tension: Tension = Field(
         default_factory=Tension, description="Tension dynamics and hazards (docs/model.md, 5)."
     )
+    deadline: When | None = Field(
+        None,
+        description="The talks' deadline (a meeting, and a round of it; default: the end of the "
+        "agenda). Time pressure, falling aspirations, tension's deadline term and ultimatums "
+        "without a date of their own all read this one clock (docs/model.md, 3.1 and 12.1).",
+    )
+    accidents: Accidents | None = Field(
+        None,
+        description="Hazard of an unintended clash growing with tension and military contact "
+        "(docs/model.md, 12.5); absent: war is only ever deliberate.",
+    )
 
 
 class Lever(Strict):
@@ -370,6 +374,23 @@ class Scenario(Strict):
     issues: list[Issue] = Field(min_length=1, description="The questions on the table.")
     actors: list[Actor] = Field(min_length=2, description="The parties to the talks.")
     meetings: list[Meeting] = Field(min_length=1, description="The agenda, in order.")
+    ultimatums: list[Ultimatum] = Field(
+        default_factory=list,
+        description="Demands with a deadline and a threat (docs/model.md, 12.1).",
+    )
+    linkage: list[Linkage] = Field(
+        default_factory=list,
+        description="Groups of issues that settle only together (docs/model.md, 12.6).",
+    )
+    side_payments: list[SidePayment] = Field(
+        default_factory=list,
+        description="Transfers of utility offered for settling an issue (docs/model.md, 12.6).",
+    )
+    events: list[Event] = Field(
+        default_factory=list,
+        description="Things that happen at a given round whatever the talks do (docs/model.md, "
+        "12.2).",
+    )
     levers: list[Lever] = Field(
         default_factory=list, description="Fields a page or a sweep offers to move, with ranges."
     )

@@ -7,9 +7,9 @@ names is checked against it by the tests.
 from __future__ import annotations
 
 from .bargaining import Bargaining
-from .base import Finding, Formatter, Mechanism
+from .base import Formatter, Mechanism
 from .expected_utility import ExpectedUtility
 
 MECHANISMS: dict[str, type[Mechanism]] = {m.name: m for m in (Bargaining, ExpectedUtility)}
 
-__all__ = ["MECHANISMS", "Bargaining", "ExpectedUtility", "Finding", "Formatter", "Mechanism"]
+__all__ = ["MECHANISMS", "Bargaining", "ExpectedUtility", "Formatter", "Mechanism"]

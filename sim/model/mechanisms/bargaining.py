@@ -142,12 +142,7 @@ class Bargaining(Mechanism):
         """Refusals reveal information; every participant concedes toward the compromise
         point as it perceives it (the focal point of multilateral talks; with two parties,
         toward the other), and a consensus norm presses isolated members harder."""
-        talks = self.talks
-        refused = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
-        for a in parts:
-            refused[:, a.index] = (still_open & ~responses[a.index].accept).any(axis=1)
-        for b in parts:
-            b.learn(talks.learning_rate, refused)
+        self.learn_from_refusals(parts, responses, still_open)
         consensus = self.talks.scenario.meetings[plan.meeting].consensus
         moves = []  # all decided on the positions of this round, then made together
         for a in parts:

@@ -15,14 +15,10 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
-
     from ..actors import Actor, Response
     from ..schedule import RoundPlan
     from ..talks import RoundRecord, Talks
 
-# (path in the scenario, message, value shown) like the scenario cross-checks.
-Finding = tuple[tuple[str | int, ...], str, str | None]
 # Words for a value of issue k: fmt(k, value) -> "40 (nearer 'open door')".
 Formatter = Callable[[int, float], str]
 
@@ -35,11 +31,6 @@ class Mechanism:
 
     def __init__(self, talks: Talks):
         self.talks = talks
-
-    @classmethod
-    def refuses(cls, scenario: Scenario) -> list[Finding]:
-        """Fields of ``scenario`` this mechanism cannot honour (validation refuses them)."""
-        return []
 
     def propose(
         self, plan: RoundPlan, proposer: Actor, deciders: list[Actor], open_: np.ndarray
@@ -63,6 +54,17 @@ class Mechanism:
     ) -> None:
         """After the decision: what participants learn and how their positions move
         (``proposers`` [R]: each run's proposer, by actor index)."""
+
+    def learn_from_refusals(
+        self, parts: list[Actor], responses: dict[int, Response], still_open: np.ndarray
+    ) -> None:
+        """A refusal reveals the refuser: every participant's errors about it shrink (4.1)."""
+        talks = self.talks
+        refused = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
+        for a in parts:
+            refused[:, a.index] = (still_open & ~responses[a.index].accept).any(axis=1)
+        for b in parts:
+            b.learn(talks.learning_rate, refused)
 
     def consult(self, parts: list[Actor]) -> None:
         """A consultation: no proposal; by default participants learn about one another."""

@@ -67,11 +67,7 @@ class ExpectedUtility(Bargaining):
     def update(self, plan, proposers, parts, proposal, responses, still_open) -> None:
         """Refusals reveal information; then one round of challenges on the open issues."""
         talks = self.talks
-        refused = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
-        for a in parts:
-            refused[:, a.index] = (still_open & ~responses[a.index].accept).any(axis=1)
-        for b in parts:
-            b.learn(talks.learning_rate, refused)
+        self.learn_from_refusals(parts, responses, still_open)
         rows = np.nonzero(still_open)  # (run, issue) pairs still open, one batch row each
         if rows[0].size == 0 or len(parts) < 2:
             return
