@@ -755,9 +755,33 @@ def sweep(
         bool, typer.Option("--outcomes", help="Also write every run of every point (outcomes.csv).")
     ] = False,
     sets: Sets = None,
+    executor: Annotated[
+        str,
+        typer.Option(
+            help="Where chunks are played: process (this machine's cores) or dask (a Dask "
+            "cluster; needs negsim[dask]). Results are the same bytes either way."
+        ),
+    ] = "process",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address tcp://HOST:PORT \\[default: a local cluster of "
+            "--workers processes].",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Finish a sweep to the same --out that was killed part-way, from its last "
+            "complete point (same scenario, --vary, design, seed and runs per point).",
+        ),
+    ] = False,
 ) -> None:
     """Run a scenario at many points of its parameters: shares with intervals per point."""
     from sim.analysis.extras import MissingExtra
+    from sim.experiment.executors import ExecutorError, check_scheduler
     from sim.results import ResultsError
     from sim.scenario import ScenarioError
     from sim.scenario.limits import BudgetError
@@ -777,12 +801,22 @@ def sweep(
     problems = check_varies(loaded, varies, design, points)
     if problems:
         raise BadInput(*problems)
+    if executor not in ("process", "dask"):
+        raise BadInput(f"--executor {executor!r}: choose process or dask")
+    if scheduler is not None:
+        if executor != "dask":
+            raise BadInput("--scheduler names a Dask scheduler; add --executor dask")
+        try:
+            check_scheduler(scheduler)
+        except ExecutorError as exc:
+            raise BadInput(str(exc)) from None
     n = design_size(varies, design, points)
     total = (n + 1 + 2 * len(varies)) * runs_per_point
     if workers is None:
         from sim.experiment import default_workers
+        from sim.experiment.processes import cores
 
-        workers = default_workers(total)
+        workers = cores() if executor == "dask" else default_workers(total)
     else:
         workers = _workers(workers)
     _say(
@@ -793,6 +827,14 @@ def sweep(
     try:
         with _progress() as bar:
             task = bar.add_task("simulating", total=total)
+
+            def resumed(done: int) -> None:
+                if done:
+                    bar.console.print(f"negsim: resuming {out}: {done:,} points done")
+                    bar.update(task, completed=done * runs_per_point)
+                else:
+                    bar.console.print(f"negsim: nothing to resume in {out}; starting afresh")
+
             result = sweep_job(
                 scenario,
                 varies,
@@ -806,12 +848,16 @@ def sweep(
                 per_point_outcomes=outcomes,
                 overrides=overrides,
                 progress=lambda k: bar.advance(task, k),
+                executor=executor,
+                scheduler=scheduler,
+                resume=resume,
+                on_resume=resumed if resume else None,
             )
     except SweepError as exc:
         raise BadInput(*exc.lines) from None
     except ScenarioError as exc:
         raise BadInput(*(str(p) for p in exc.problems)) from None
-    except (ResultsError, BudgetError, MissingExtra) as exc:
+    except (ResultsError, BudgetError, MissingExtra, ExecutorError) as exc:
         raise BadInput(str(exc)) from None
     pts = result.points
     failed = int((pts["status"] != "ok").sum())

@@ -220,6 +220,7 @@ def test_the_lever_search_finds_a_planted_threshold(tmp_path):
 def test_a_pool_gives_the_points_of_one_process_and_a_failed_point_does_not_stop_it(
     tmp_path, monkeypatch
 ):
+    from sim.experiment.executors import make_executor
     from sim.scenario import with_overrides
     from sim.sweep import runner
 
@@ -227,8 +228,9 @@ def test_a_pool_gives_the_points_of_one_process_and_a_failed_point_does_not_stop
     sc = build(tmp_path, _case())
     points = [with_overrides(sc, {COST: c}) for c in (0.0, 0.3)]
     plan = [points[0], "error: planted", points[1]]
-    one = list(runner.play_points(plan, 400, 3, workers=1))
-    two = list(runner.play_points(plan, 400, 3, workers=2))
+    one = list(runner.play_points(plan, 400, 3))
+    with make_executor("process", 2) as pool:
+        two = list(runner.play_points(plan, 400, 3, pool))
     assert [r.index for r in two] == [0, 1, 2]
     assert two[1].outcomes is None and two[1].error == "error: planted"
     for a, b in zip(one, two, strict=True):

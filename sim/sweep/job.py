@@ -8,6 +8,8 @@ charts and a report. It is written whole or not at all (sim/results/store.py).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,9 +21,10 @@ import pandas as pd
 
 from sim.analysis import wilson
 from sim.analysis.summary import outcome_counts
+from sim.experiment.executors import make_executor
 from sim.experiment.runner import check_memory
 from sim.model.outcomes import OUTCOMES
-from sim.results import ResultsFolder, default_target
+from sim.results import ResultsError, ResultsFolder, default_target
 from sim.results.provenance import versions
 from sim.results.store import MANIFEST_JSON, OUTCOMES_CSV
 from sim.scenario import Scenario, ScenarioError, load_scenario, with_overrides
@@ -29,6 +32,8 @@ from sim.scenario.overrides import manifest_entry
 from sim.scenario.paths import plain, resolve
 from sim.scenario.rng import DRAWS
 
+from .checkpoint import FORMAT as CHECKPOINT_FORMAT
+from .checkpoint import SweepCheckpoint, SweepState
 from .design import (
     SweepError,
     Vary,
@@ -116,12 +121,24 @@ def sweep_job(
     results_root: Path = Path("results"),
     progress: Callable[[int], None] | None = None,
     charts: bool = True,
+    executor: str = "process",
+    scheduler: str | None = None,
+    resume: bool = False,
+    on_resume: Callable[[int], None] | None = None,
 ) -> SweepOutput:
     """Run every point of the design with ``runs_per_point`` runs each and write the folder.
 
     The design's own sampling (LHS, Sobol) is seeded by ``seed`` too, so the same command gives
     the same points and the same runs.
+
+    ``executor`` (``process`` or ``dask``, with ``scheduler``; sim/experiment/executors.py)
+    plays the points' chunks; the tables are the same bytes whichever. With ``out`` named,
+    each point is checkpointed as it completes, so a sweep killed part-way finishes with
+    ``resume`` from its last complete point (``on_resume`` is told how many points were found
+    done) and writes the same bytes (sim/sweep/checkpoint.py).
     """
+    if resume and out is None:
+        raise ResultsError("--resume needs --out DIR: the folder the interrupted sweep was writing")
     overrides = dict(overrides or {})
     sources: list[tuple[str, str]] = []
     base = with_overrides(load_scenario(scenario_path, sources), overrides)
@@ -144,29 +161,69 @@ def sweep_job(
     oat = [{}] + [{v.path: end} for v in varies for end in (v.low, v.high)]
     plans = [dict(zip(paths, map(float, r), strict=True)) for r in table.itertuples(index=False)]
     scenarios = [_point_scenario(base, p, whole) for p in plans + oat]
+    spec = base.model_dump(mode="json", by_alias=True, exclude_none=True)
     started = dt.datetime.now(dt.UTC)
     target = out if out is not None else default_target(results_root, f"{base.id}-sweep", started)
-    with ResultsFolder(target, force, unique=out is None) as folder:
-        rows, effect_runs = [], []
-        writer = folder.file(OUTCOMES_CSV).open("w") if per_point_outcomes else None
+    key = None
+    if out is not None:  # a folder the user named can be resumed: it keeps a checkpoint
+        key = {
+            "format": CHECKPOINT_FORMAT,
+            "kind": "sweep",
+            "scenario_sha256": hashlib.sha256(
+                json.dumps(spec, sort_keys=True).encode("utf-8")
+            ).hexdigest(),
+            "seed": seed,
+            "runs_per_point": runs_per_point,
+            "design": design,
+            "points": points,
+            "varied": [
+                {
+                    "path": v.path,
+                    "low": v.low,
+                    "high": v.high,
+                    "n": v.n,
+                    "values": list(v.values) if v.values is not None else None,
+                }
+                for v in varies
+            ],
+            "outcomes": per_point_outcomes,
+        }
+    with (
+        make_executor(executor, workers, scheduler) as pool,
+        ResultsFolder(target, force, unique=out is None, checkpoint=key, resume=resume) as folder,
+    ):
+        kept = SweepCheckpoint(folder.checkpoint_folder()) if key else None
+        outcomes_file = folder.file(OUTCOMES_CSV) if per_point_outcomes else None
+        state = kept.load(outcomes_file) if kept is not None else SweepState()
+        if on_resume is not None:
+            on_resume(state.done)
+        writer = None
+        if outcomes_file is not None:
+            writer = outcomes_file.open("r+b" if state.outcomes_bytes else "wb")
+            writer.seek(state.outcomes_bytes)
+        size = state.outcomes_bytes
         try:
-            for res in play_points(scenarios, runs_per_point, seed, workers, progress):
+            for res in play_points(scenarios, runs_per_point, seed, pool, progress, state.done):
                 k = res.index
-                if k < len(plans):
-                    rows.append(point_row(plans[k], res.outcomes, actors, res.error))
-                    if writer is not None and res.outcomes is not None:
-                        frame = res.outcomes.copy()
-                        frame.insert(0, "point", k)
-                        frame.to_csv(
-                            writer, index=False, header=writer.tell() == 0, lineterminator="\n"
-                        )
+                values = plans[k] if k < len(plans) else oat[k - len(plans)]
+                row = point_row(values, res.outcomes, actors, res.error)
+                if writer is not None and k < len(plans) and res.outcomes is not None:
+                    runs = res.outcomes.copy()
+                    runs.insert(0, "point", k)
+                    text = runs.to_csv(index=False, header=size == 0, lineterminator="\n")
+                    size += writer.write(text.encode("utf-8"))
+                    writer.flush()
+                if kept is not None:
+                    kept.save(state, row, size)
                 else:
-                    effect_runs.append(
-                        point_row(oat[k - len(plans)], res.outcomes, actors, res.error)
-                    )
+                    state.rows.append(row)
+                    state.done += 1
         finally:
             if writer is not None:
                 writer.close()
+            if kept is not None:
+                kept.close()
+        rows, effect_runs = state.rows[: len(plans)], state.rows[len(plans) :]
         frame = pd.DataFrame(rows, columns=list(rows[0]))
         frame.insert(0, "point", range(len(frame)))
         folder.write_csv(POINTS_CSV, frame)
@@ -177,7 +234,7 @@ def sweep_job(
             "scenario_file": str(scenario_path),
             "scenario_sha256": sources[0][1],
             "scenario_files": [{"file": f, "sha256": h} for f, h in sources],
-            "scenario": base.model_dump(mode="json", by_alias=True, exclude_none=True),
+            "scenario": spec,
             "overrides": manifest_entry(overrides),
             "design": design,
             "design_note": SOBOL_NOTE if design == "sobol" else None,
@@ -201,7 +258,10 @@ def sweep_job(
             "quantity not varied (draws keyed by seed, run and scenario path)",
             "draws": DRAWS,
             "per_point_outcomes": OUTCOMES_CSV if per_point_outcomes else None,
-            "workers": workers,
+            "workers": pool.workers,
+            "executor": pool.kind,
+            "scheduler": scheduler,
+            "resumed": folder.resumed,
             "command_line": sys.argv,
             "versions": versions(),
             "started": started.isoformat(timespec="seconds"),

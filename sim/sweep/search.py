@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis import wilson
+from sim.experiment.executors import Executor, make_executor
 from sim.model.outcomes import OUTCOMES
 from sim.scenario import Scenario
 from sim.scenario.levers import levers_of
@@ -112,12 +113,14 @@ def _evaluate(
     target: Target,
     runs: int,
     seed: int,
-    workers: int,
+    executor: Executor,
     progress: Callable[[int], None] | None,
 ) -> list[Found | None]:
     scenarios = [_point_scenario(scenario, p) if p else scenario for p in plans]
     out: list[Found | None] = []
-    for res, plan in zip(play_points(scenarios, runs, seed, workers, progress), plans, strict=True):
+    for res, plan in zip(
+        play_points(scenarios, runs, seed, executor, progress), plans, strict=True
+    ):
         if res.outcomes is None:
             out.append(None)
             continue
@@ -137,6 +140,18 @@ def what_it_takes(
     progress: Callable[[int], None] | None = None,
 ) -> Search:
     """The smallest single lever change, and the best pair, that meet the target."""
+    with make_executor("process", workers) as executor:
+        return _search(scenario, target, runs, seed, executor, progress)
+
+
+def _search(
+    scenario: Scenario,
+    target: Target,
+    runs: int,
+    seed: int,
+    executor: Executor,
+    progress: Callable[[int], None] | None,
+) -> Search:
     levers = levers_of(scenario)
     starts, drawn = {}, []
     for lever in levers:
@@ -152,7 +167,7 @@ def what_it_takes(
         return sum(abs(v - starts[p]) / width[p] for p, v in plan.items())
 
     singles = [{lv.path: float(v)} for lv in levers for v in lever_values(lv)]
-    results = _evaluate(scenario, [{}, *singles], target, runs, seed, workers, progress)
+    results = _evaluate(scenario, [{}, *singles], target, runs, seed, executor, progress)
     baseline = results[0]
     if baseline is None:
         raise SweepError("the scenario as it is cannot be run")
@@ -186,7 +201,7 @@ def what_it_takes(
     ]
     pair = None
     if plans:
-        pairs = [f for f in _evaluate(scenario, plans, target, runs, seed, workers, progress) if f]
+        pairs = [f for f in _evaluate(scenario, plans, target, runs, seed, executor, progress) if f]
         for f in pairs:
             f.size = size(f.changes)
         meeting = [f for f in pairs if target.met(f.share)]
