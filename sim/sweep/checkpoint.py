@@ -72,8 +72,7 @@ class SweepCheckpoint:
     def save(self, state: SweepState, row: dict[str, Any], outcomes_bytes: int) -> None:
         """Record one more point done: its row, and outcomes.csv's length after its runs."""
         if self._log is None:
-            self._log = (self.folder / LOG).open("r+b" if state.log_bytes else "wb")
-            self._log.seek(state.log_bytes)
+            self._log = (self.folder / LOG).open("ab")  # ``load`` cut it back to log_bytes
         pickle.dump(row, self._log, protocol=pickle.HIGHEST_PROTOCOL)
         self._log.flush()
         state.done += 1

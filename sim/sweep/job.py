@@ -199,8 +199,7 @@ def sweep_job(
             on_resume(state.done)
         writer = None
         if outcomes_file is not None:
-            writer = outcomes_file.open("r+b" if state.outcomes_bytes else "wb")
-            writer.seek(state.outcomes_bytes)
+            writer = outcomes_file.open("ab")  # cut back to the points recorded done
         size = state.outcomes_bytes
         try:
             for res in play_points(scenarios, runs_per_point, seed, pool, progress, state.done):
