@@ -10,42 +10,19 @@ Skipped, saying why, only outside CI when the app extra or chromium is missing; 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM_ARGS, chromium, missing
 from tests.factory import REPO
 
 BASELINE = REPO / "scenarios" / "nato_russia_2022.yaml"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 REDRAW_LIMIT = 2.0  # seconds; measured at 0.3-0.7 s on a 2-core machine shared with others
-
-
-def _missing(what: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} (CI must install it: see .ci/run)")
-    pytest.skip(what)
-
-
-def _chromium() -> str:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    _missing("no chromium found (apt-get install chromium)")
-    raise AssertionError  # unreachable
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +30,7 @@ def url():
     try:
         import solara  # noqa: F401
     except ImportError:
-        _missing("the app extra is not installed (pip install -e '.[app]')")
+        missing("the app extra is not installed (pip install -e '.[app]')")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -86,7 +63,7 @@ def url():
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         yield b
         b.close()
 

@@ -11,25 +11,17 @@ few seconds, so the test takes them only when asked).
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from sim.jobs import compare_job, run_job
 from sim.plots.legible import MIN_TEXT_PX, REPORT_WIDTH_PX
+from tests.browser import CHROMIUM_ARGS, chromium
 from tests.factory import REPO
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDTHS = (390, 1280)
 
 # Every element that paints text of its own, with its computed font size in CSS px.
@@ -57,17 +49,6 @@ TEXT_SIZES_JS = """
 """
 
 
-def _chromium() -> str:
-    for candidate in (
-        "/usr/bin/chromium",
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
-    pytest.skip("no chromium found (.ci/run installs Debian's chromium with apt)")
-
-
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
     """A run report and a comparison report, generated the way the command line does."""
@@ -82,7 +63,7 @@ def reports(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = _chromium()
+    executable = chromium()
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
