@@ -62,11 +62,16 @@ def test_a_person_who_leaves_everything_to_the_agent_gets_the_agents_run(sc, the
 
 
 def test_walking_out_ends_the_run_in_breakdown_and_force_in_war(sc):
+    said = {"walk_out": "chose to walk out", "force": "chose to use force"}
     for move, outcome in ((Move("walk_out"), "breakdown"), (Move("force"), "armed_conflict")):
-        played = play_run(sc, "russia", Scripted([move]), seed=1)
+        told: list[str] = []
+        played = play_run(sc, "russia", Scripted([move]), seed=1, tell=told.extend)
         assert played.outcome == outcome
         assert played.ended_by_person
         assert played.rounds < 10  # Russia's first turn comes early in the agenda
+        # The story names the person's choice, not a hazard that never fired.
+        ending = next(line for line in told if line.startswith("The run ends"))
+        assert said[move.kind] in ending and "hazard" not in ending, ending
 
 
 def test_force_is_refused_to_an_actor_without_a_military_option(sc):

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from .talks import Talks
 
 # Why a run ended, beside its outcome (the ``cause`` column of outcomes.csv).
-CAUSES: tuple[str, ...] = ("", "deliberate", "accident", "ultimatum", "walk_out")
-NO_CAUSE, DELIBERATE, ACCIDENT, ULTIMATUM, WALK_OUT = range(5)
+# "person": a student in play mode walked out or used force (sim/model/human.py).
+CAUSES: tuple[str, ...] = ("", "deliberate", "accident", "ultimatum", "walk_out", "person")
+NO_CAUSE, DELIBERATE, ACCIDENT, ULTIMATUM, WALK_OUT, PERSON = range(6)
 # Event fields that set an actor attribute of the same meaning (schema name -> Actor attribute).
 ACTOR_ATTRIBUTES = {
     "flexibility": "flexibility",

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 import numpy as np
 
 from .actors import Actor, Response
+from .crisis import PERSON
 from .mechanisms.base import Mechanism
 from .outcomes import ARMED_CONFLICT, BREAKDOWN, ONGOING
 
@@ -197,6 +198,7 @@ def end_round(talks: Talks, human: HumanSeat) -> None:
     if human.ending == ONGOING or talks.outcome[0] != ONGOING:
         return
     talks.outcome[0] = human.ending
+    talks.cause[0] = PERSON  # told apart from the hazards' endings in outcomes and narration
     talks.rounds[0] = talks.t
     if talks.record is not None:
         talks.record.ended[0] = human.ending

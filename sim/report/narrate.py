@@ -209,6 +209,7 @@ class Narrator:
             "accident": "an unintended clash between forces in contact turned into war (the "
             "accident hazard fired), though no one chose it",
             "ultimatum": "an ultimatum fell due unmet and its sender carried out its threat",
+            "person": "a person at the table chose to use force",
         }.get(
             cause,
             "force is worth more than anything on the table to a party that has it, and the "
@@ -218,9 +219,10 @@ class Narrator:
             "agreement": "every issue is settled",
             "partial_agreement": "the agenda is over with some issues settled and others open",
             "stalemate": "the agenda is over and nothing is settled, though the sides still talk",
-            "breakdown": "an ultimatum fell due unmet and its sender walked out"
-            if cause == "ultimatum"
-            else "a party walks out (the walk-out hazard fired) and talks collapse",
+            "breakdown": {
+                "ultimatum": "an ultimatum fell due unmet and its sender walked out",
+                "person": "a person at the table chose to walk out, and talks collapse",
+            }.get(cause, "a party walks out (the walk-out hazard fired) and talks collapse"),
             "armed_conflict": war_reason,
         }
         self.say(
