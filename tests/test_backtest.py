@@ -201,6 +201,12 @@ def test_mechanism_options_the_default_is_negsim_and_unknown_ones_are_refused(ti
         data, runs=5, seed=5, mechanisms=["bargaining"], out=tmp_path / "a", charts=False
     )
     assert list(same.forecasts.columns) == FORECAST_COLUMNS  # no second column for the default
+    # Another mechanism forecasts every issue under the default mapping (whose consensus norm
+    # only bargaining honours: the mapping leaves it out for the others).
+    other = backtest_job(
+        data, runs=5, seed=5, mechanisms=["expected_utility"], out=tmp_path / "c", charts=False
+    )
+    assert other.forecasts["forecast_expected_utility"].notna().all()
     with pytest.raises(BacktestError, match="--mechanism: unknown mechanism 'nope'"):
         backtest_job(data, runs=5, seed=5, mechanisms=["nope"], out=tmp_path / "b")
     assert not (tmp_path / "b").exists()

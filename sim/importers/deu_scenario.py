@@ -248,7 +248,11 @@ def deu_scenario(
                 "issues": [d["id"] for d in issue_data],
                 "rounds": mapping.rounds,
                 "rule": rule,
-                "consensus": mapping.consensus,
+                # The consensus norm acts through concessions, which only bargaining makes
+                # (expected_utility refuses it: docs/model.md 10.1).
+                "consensus": mapping.consensus
+                if mapping.mechanism in (None, "bargaining")
+                else 0.0,
                 "description": f"The legislative negotiation: the Council votes by {rule_text}.",
                 "source": f"{DEU_SHORT}: procedure {first.procedure}, Council vote "
                 f"{first.voting}; weights: docs/backtest.md",
