@@ -174,3 +174,35 @@ def _workers(requested: int | None) -> int | None:
     if note:
         _say(err, f"negsim: {note}")
     return n
+
+
+Executor = Annotated[
+    str,
+    typer.Option(
+        help="Where chunks are played: process (this machine's cores) or dask (a Dask "
+        "cluster; needs negsim[dask]). Results are the same bytes either way."
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        help="Dask scheduler address tcp://HOST:PORT \\[default: a local cluster of "
+        "--workers processes].",
+        show_default=False,
+    ),
+]
+
+
+def _check_executor(executor: str, scheduler: str | None) -> None:
+    """Bad --executor or --scheduler values, reported before any work starts."""
+    if executor not in ("process", "dask"):
+        raise BadInput(f"--executor {executor!r}: choose process or dask")
+    if scheduler is not None:
+        if executor != "dask":
+            raise BadInput("--scheduler names a Dask scheduler; add --executor dask")
+        from sim.experiment.executors import ExecutorError, check_scheduler
+
+        try:
+            check_scheduler(scheduler)
+        except ExecutorError as exc:
+            raise BadInput(str(exc)) from None

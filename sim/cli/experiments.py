@@ -10,13 +10,16 @@ import typer
 from .common import (
     DEFAULT_SEED,
     BadInput,
+    Executor,
     Force,
     Out,
     Runs,
     ScenarioArg,
+    Scheduler,
     Seed,
     Sets,
     Workers,
+    _check_executor,
     _load,
     _overrides,
     _progress,
@@ -46,21 +49,8 @@ def run(
         bool,
         typer.Option("--parquet", help="Write the per-run inputs as inputs.parquet, not .csv."),
     ] = False,
-    executor: Annotated[
-        str,
-        typer.Option(
-            help="Where chunks are played: process (this machine's cores) or dask (a Dask "
-            "cluster; needs negsim[dask]). Results are the same bytes either way."
-        ),
-    ] = "process",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler address tcp://HOST:PORT \\[default: a local cluster of "
-            "--workers processes].",
-            show_default=False,
-        ),
-    ] = None,
+    executor: Executor = "process",
+    scheduler: Scheduler = None,
     chunk: Annotated[
         int | None,
         typer.Option(
@@ -90,17 +80,7 @@ def run(
     # Bad input is reported before anything is announced.
     loaded = _load(scenario, sources, overrides)
     workers = _workers(workers)
-    if executor not in ("process", "dask"):
-        raise BadInput(f"--executor {executor!r}: choose process or dask")
-    if scheduler is not None:
-        if executor != "dask":
-            raise BadInput("--scheduler names a Dask scheduler; add --executor dask")
-        from sim.experiment.executors import ExecutorError, check_scheduler
-
-        try:
-            check_scheduler(scheduler)
-        except ExecutorError as exc:
-            raise BadInput(str(exc)) from None
+    _check_executor(executor, scheduler)
     _say(err, f"negsim: {runs:,} runs of {scenario} with seed {seed}{_shown(overrides)}")
     from sim.experiment.executors import ExecutorError
 

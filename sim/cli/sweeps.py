@@ -10,11 +10,14 @@ import typer
 from .common import (
     DEFAULT_SEED,
     BadInput,
+    Executor,
     Force,
     Out,
     ScenarioArg,
+    Scheduler,
     Seed,
     Sets,
+    _check_executor,
     _load,
     _overrides,
     _progress,
@@ -65,21 +68,8 @@ def sweep(
         bool, typer.Option("--outcomes", help="Also write every run of every point (outcomes.csv).")
     ] = False,
     sets: Sets = None,
-    executor: Annotated[
-        str,
-        typer.Option(
-            help="Where chunks are played: process (this machine's cores) or dask (a Dask "
-            "cluster; needs negsim[dask]). Results are the same bytes either way."
-        ),
-    ] = "process",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler address tcp://HOST:PORT \\[default: a local cluster of "
-            "--workers processes].",
-            show_default=False,
-        ),
-    ] = None,
+    executor: Executor = "process",
+    scheduler: Scheduler = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -91,7 +81,7 @@ def sweep(
 ) -> None:
     """Run a scenario at many points of its parameters: shares with intervals per point."""
     from sim.analysis.extras import MissingExtra
-    from sim.experiment.executors import ExecutorError, check_scheduler
+    from sim.experiment.executors import ExecutorError
     from sim.results import ResultsError
     from sim.scenario import ScenarioError
     from sim.scenario.limits import BudgetError
@@ -111,15 +101,7 @@ def sweep(
     problems = check_varies(loaded, varies, design, points)
     if problems:
         raise BadInput(*problems)
-    if executor not in ("process", "dask"):
-        raise BadInput(f"--executor {executor!r}: choose process or dask")
-    if scheduler is not None:
-        if executor != "dask":
-            raise BadInput("--scheduler names a Dask scheduler; add --executor dask")
-        try:
-            check_scheduler(scheduler)
-        except ExecutorError as exc:
-            raise BadInput(str(exc)) from None
+    _check_executor(executor, scheduler)
     n = design_size(varies, design, points)
     total = (n + 1 + 2 * len(varies)) * runs_per_point
     if workers is None:
