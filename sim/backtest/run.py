@@ -6,15 +6,12 @@ file holds, nor on the number of workers."""
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-import os
-import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.experiment.processes import cores, worker_pool
 from sim.importers import DeuData, DeuIssue, Mapping, Skipped, deu_scenario, to_scenario
 from sim.scenario import Scenario, ScenarioError
 
@@ -99,9 +96,7 @@ def play_units(
                 progress(len(unit.scored))
             yield unit, values
         return
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with worker_pool(workers) as pool:  # workers die with the run when it is interrupted
         futures = [pool.submit(_play, unit, runs, seed) for unit in units]
         for unit, future in zip(units, futures, strict=True):
             values = future.result()
@@ -111,4 +106,4 @@ def play_units(
 
 
 def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    return max(1, min(4, cores()))
