@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.scenario.sampling import ACTOR_FIELDS
 
-from .utility import utility
+from .utility import utility, utility_of_gaps, weighted_gaps
 
 if TYPE_CHECKING:
     from sim.scenario.sampling import Draws
@@ -59,6 +59,9 @@ class Actor(mesa.Agent):
         self.salience = draws.stance["salience"][:, index].copy()
         total = self.salience.sum(axis=-1, keepdims=True)
         self.weights = self.salience / np.maximum(total, 1.0)
+        # Whether it cares at all about every issue in every run (acceptable_interval then
+        # needs no guard against dividing by a zero weight).
+        self.cares_everywhere = bool((self.weights > 0).all())
         self.at_least = draws.stance["at_least"][:, index].copy()
         self.at_most = draws.stance["at_most"][:, index].copy()
         for name in ACTOR_FIELDS:
@@ -66,12 +69,24 @@ class Actor(mesa.Agent):
         self.p_win = draws.actor["p_win"][:, index].copy()
         self.cost_of_war = draws.actor["cost"][:, index].copy()
         self.signal = draws.actor["signal"][:, index].copy()
-        # Private information: errors in what this actor perceives of the others.
-        noise = draws.setting["belief_noise"][:, None, None]
-        self.position_error = draws.position_error[:, index] * noise
-        self.position_error[:, index] = 0.0
-        self.resolve_error = draws.resolve_error[:, index] * draws.setting["resolve_noise"][:, None]
-        self.resolve_error[:, index] = 0.0
+        # Private information: errors in what this actor perceives of the others, by the actor
+        # perceived first (position_error [N, R, K], resolve_error [N, R]), so the errors about
+        # one actor are one contiguous block (numpy is several times slower on strided views).
+        r, n, _, k = draws.position_error.shape
+        self.position_error = np.empty((n, r, k))
+        np.multiply(
+            draws.position_error[:, index].transpose(1, 0, 2),
+            draws.setting["belief_noise"][None, :, None],
+            out=self.position_error,
+        )
+        self.position_error[index] = 0.0
+        self.resolve_error = np.empty((n, r))
+        np.multiply(
+            draws.resolve_error[:, index].T,
+            draws.setting["resolve_noise"][None, :],
+            out=self.resolve_error,
+        )
+        self.resolve_error[index] = 0.0
         # What it believes talks will ultimately give it (utility); NaN until it has sat at a
         # table, so an actor due at a later meeting waits for it before weighing force.
         self.expected_deal = np.full(self.position.shape[0], np.nan)
@@ -92,7 +107,11 @@ class Actor(mesa.Agent):
         return self.p_win - self.cost_of_war
 
     def bottom_line(
-        self, values: np.ndarray, point: np.ndarray | None = None, at_deadline: bool = False
+        self,
+        values: np.ndarray,
+        point: np.ndarray | None = None,
+        at_deadline: bool = False,
+        here: np.ndarray | None = None,
     ) -> np.ndarray:
         """The least it can be brought to accept now (or at the deadline): no agreement, or
         war if better.
@@ -101,16 +120,19 @@ class Actor(mesa.Agent):
         while it holds out (Schelling's coercion) and less the share of its time pressure the
         agenda has used up (a deadline makes failure costlier as it nears). Impatience does
         not enter here: an impatient actor never takes less than it already has for that
-        reason alone (docs/model.md, 3.1).
+        reason alone (docs/model.md, 3.1). ``here``: its utility of ``values`` from
+        ``point``, when the caller has computed it already.
         """
         point = self.position if point is None else point
+        if here is None:
+            here = utility(point, self.weights, values)
         talks = self.model
         elapsed = 1.0 if at_deadline else talks.elapsed
         hold_out = (
-            utility(point, self.weights, values)
+            here
             - talks.war_risk * self.war_cost
             - self.time_pressure * elapsed
-            - talks.crisis.threat_cost(self, values, point)
+            - talks.crisis.threat_cost(self, values, point, here)
         )
         return np.maximum(hold_out, self.war_value())
 
@@ -123,25 +145,47 @@ class Actor(mesa.Agent):
         talks = self.model
         return self.aspiration * self.patience**talks.t * (1.0 - talks.elapsed)
 
-    def best_case(self, values: np.ndarray, open_: np.ndarray, point=None) -> np.ndarray:
-        """Utility [R, K] of getting its way on each open issue alone, the rest held at values.
+    def best_case(
+        self,
+        values: np.ndarray,
+        open_: np.ndarray | None,
+        point: np.ndarray | None = None,
+        gaps: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Utility [R, K] of getting its way on each open issue alone, the rest held at values
+        (``open_`` None: every issue), and its utility [R] of ``values`` itself.
 
         The yardstick of aspiration issue by issue: what settling issue k could at best add.
+        Both come from the same weighted gaps ``w_k |v_k - x_k|`` (``gaps``, when the caller
+        has them), so they are computed once.
         """
         point = self.position if point is None else point
-        here = utility(point, self.weights, values)[:, None]
-        return here + np.where(open_, self.weights * np.abs(values - point), 0.0) / 100.0
+        if gaps is None:
+            gaps = weighted_gaps(point, self.weights, values)
+        here = utility_of_gaps(gaps)
+        best = (gaps if open_ is None else np.where(open_, gaps, 0.0)) / 100.0
+        best += here[:, None]
+        return best, here
 
     def reservation_utility(
-        self, values: np.ndarray, best: np.ndarray, point: np.ndarray | None = None
+        self,
+        values: np.ndarray,
+        best: np.ndarray,
+        point: np.ndarray | None = None,
+        here: np.ndarray | None = None,
     ) -> np.ndarray:
         """What an offer must be worth for it to accept now: its bottom line plus the share
         of the best case (``best``: [R], or [R, K] issue by issue) it still aspires to."""
-        floor = self.bottom_line(values, point)
-        floor = floor[:, None] if np.ndim(best) == 2 else floor
-        return floor + self.aspiration_now().reshape(
-            floor.shape[:1] + (1,) * (floor.ndim - 1)
-        ) * np.maximum(best - floor, 0.0)
+        floor = self.bottom_line(values, point, here=here)
+        aspiration = self.aspiration_now()
+        if np.ndim(best) == 2:
+            floor, aspiration = floor[:, None], aspiration[:, None]
+        # floor + aspiration * max(best - floor, 0), in one buffer
+        room = best - floor
+        np.maximum(room, 0.0, out=room)
+        room *= aspiration
+        room += floor
+        return room
 
     def war_shortfall(self, values: np.ndarray) -> np.ndarray:
         """How much more war is worth to it than what it believes talks will give it (0 if less).
@@ -160,25 +204,32 @@ class Actor(mesa.Agent):
 
     # ---- what it believes of the others -------------------------------------------------
     def believed_position(self, other: Actor) -> np.ndarray:
-        return other.position + self.position_error[:, other.index]
+        return other.position + self.position_error[other.index]
 
     def believed_red_lines(self, other: Actor) -> tuple[np.ndarray, np.ndarray]:
-        err = self.position_error[:, other.index]
+        err = self.position_error[other.index]
         return other.at_least + err, other.at_most + err
 
     def believed_reservation(
-        self, other: Actor, values: np.ndarray, best: np.ndarray, strategic: bool = True
+        self,
+        other: Actor,
+        values: np.ndarray,
+        best: np.ndarray,
+        strategic: bool = True,
+        here: np.ndarray | None = None,
     ) -> np.ndarray:
         """Its estimate of ``other``'s reservation now (``strategic``, given ``other``'s best
-        case ``best``), or of the bottom line ``other`` could be brought to by the deadline."""
+        case ``best``), or of the bottom line ``other`` could be brought to by the deadline
+        (``here``: ``other``'s utility of ``values`` from its believed position, if known)."""
         point = self.believed_position(other)
         if strategic:
-            ru = other.reservation_utility(values, best, point)
+            ru = other.reservation_utility(values, best, point, here=here)
         else:
-            ru = other.bottom_line(values, point, at_deadline=True)
+            ru = other.bottom_line(values, point, at_deadline=True, here=here)
             ru = ru[:, None] if np.ndim(best) == 2 else ru
-        err = self.resolve_error[:, other.index]
-        return ru + (err[:, None] if np.ndim(ru) == 2 else err)
+        err = self.resolve_error[other.index]
+        ru += err[:, None] if np.ndim(ru) == 2 else err  # ru is a fresh array
+        return ru
 
     def acceptable_interval(
         self, other: Actor, values: np.ndarray, strategic: bool = True
@@ -193,21 +244,28 @@ class Actor(mesa.Agent):
         else:
             x, (low, high) = self.believed_position(other), self.believed_red_lines(other)
         w = other.weights
-        best = other.best_case(values, np.ones(values.shape, dtype=bool), x)
+        best, here = other.best_case(values, None, x)
         if other is self:
             if strategic:
-                ru = self.reservation_utility(values, best)
+                ru = self.reservation_utility(values, best, here=here)
             else:
-                ru = self.bottom_line(values, at_deadline=True)[:, None]
+                ru = self.bottom_line(values, at_deadline=True, here=here)[:, None]
         else:
-            ru = self.believed_reservation(other, values, best, strategic)
-        slack = best - ru
+            ru = self.believed_reservation(other, values, best, strategic, here=here)
+        slack = np.subtract(best, ru, out=best)  # best is not needed after this
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            radius = np.where(w > 0, 100.0 * slack / w, np.where(slack >= 0, np.inf, -np.inf))
-        # Pairwise, in the order a reduce over [x -/+ radius, red line, scale end] would take:
-        # the same values without stacking three [R, K] arrays first.
-        lo = np.maximum(np.maximum(x - radius, low), 0.0)
-        hi = np.minimum(np.minimum(x + radius, high), 100.0)
+            if other.cares_everywhere:  # no zero weight to guard against
+                radius = np.multiply(slack, 100.0, out=slack)
+                radius /= w
+            else:
+                radius = np.where(w > 0, 100.0 * slack / w, np.where(slack >= 0, np.inf, -np.inf))
+        # max(x - radius, red line, scale end), and min for the upper end, pairwise in place.
+        lo = x - radius
+        np.maximum(lo, low, out=lo)
+        np.maximum(lo, 0.0, out=lo)
+        hi = np.add(x, radius, out=radius)
+        np.minimum(hi, high, out=hi)
+        np.minimum(hi, 100.0, out=hi)
         return lo, hi
 
     def best_point(
@@ -217,55 +275,90 @@ class Actor(mesa.Agent):
         values: np.ndarray,
         strategic: bool = True,
         judge_self: bool = True,
+        own: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per issue, the value nearest its position that it believes the rule lets pass.
 
         Returns (value [R, K], feasible [R, K]). The best point in a union of intervals is its
         own position or an end of one of them, so those are the only candidates: exact, with
         no search grid. ``judge_self=False`` leaves out its own acceptance (used when it asks
-        what the table would give it, to weigh against force).
+        what the table would give it, to weigh against force). ``own``: its own acceptable
+        interval, when the caller has it already.
         """
-        ends = []
-        accept_sets = []
+        intervals = []
         for d in deciders:
             if d is self and not judge_self:
                 continue
-            lo, hi = self.acceptable_interval(d, values, strategic)
-            ends += [lo, hi]
-            accept_sets.append((d.index, lo, hi))
-        # Candidates first, [C, R, K]: each is one contiguous copy, and every test below
-        # broadcasts an [R, K] array over them (the same values as candidates last).
-        cand = np.stack([self.position, *ends])
-        # np.clip's value, in place (np.clip itself is slow on arrays of bounds).
-        np.maximum(cand, self.at_least, out=cand)
-        np.minimum(cand, self.at_most, out=cand)
+            if d is self and own is not None:
+                lo, hi = own
+            else:
+                lo, hi = self.acceptable_interval(d, values, strategic)
+            intervals.append((d.index, lo, hi))
         if decision.unanimous and {d.index for d in deciders} >= set(decision.deciders):
             # Every decider must accept: a candidate passes when it lies in all the intervals,
             # i.e. in [max lo, min hi] with the same tolerances, compared once, not N times.
-            # (A NaN end propagates through max/min and refuses, as its own test would.)
-            ok = np.ones(cand.shape, dtype=bool)
-            if accept_sets:
-                low = accept_sets[0][1] - 1e-9
-                high = accept_sets[0][2] + 1e-9
-                for _, lo, hi in accept_sets[1:]:
-                    low = np.maximum(low, lo - 1e-9)
-                    high = np.minimum(high, hi + 1e-9)
-                ok = (cand >= low) & (cand <= high)
+            # (max(lo_i - e) is max(lo_i) - e exactly: subtracting e keeps the order. A NaN
+            # end propagates through max/min and refuses, as its own test would.)
+            if intervals:
+                low, high = intervals[0][1], intervals[0][2]
+                for _, lo, hi in intervals[1:]:
+                    low, high = np.maximum(low, lo), np.minimum(high, hi)
+                low, high = low - 1e-9, high + 1e-9
+
+                def passes(c: np.ndarray) -> np.ndarray:
+                    ok = c >= low
+                    ok &= c <= high
+                    return ok
+            else:
+
+                def passes(c: np.ndarray) -> np.ndarray:
+                    return np.ones(c.shape, dtype=bool)
         else:
             n = len(self.model.actor_list)
-            accept = np.zeros((*cand.shape, n), dtype=bool)
-            for i, lo, hi in accept_sets:
-                accept[..., i] = (cand >= lo - 1e-9) & (cand <= hi + 1e-9)
-            if not judge_self:
-                accept[..., self.index] = True
-            ok = decision.passes(accept)
+
+            def passes(c: np.ndarray) -> np.ndarray:
+                accept = np.zeros((*c.shape, n), dtype=bool)
+                for i, lo, hi in intervals:
+                    accept[..., i] = (c >= lo - 1e-9) & (c <= hi + 1e-9)
+                if not judge_self:
+                    accept[..., self.index] = True
+                return decision.passes(accept)
+
         if judge_self and self.index not in decision.deciders:
-            lo, hi = self.acceptable_interval(self, values, strategic)
-            ok &= (cand >= lo - 1e-9) & (cand <= hi + 1e-9)
-        dist = np.where(ok, np.abs(cand - self.position), np.inf)
-        pick = np.argmin(dist, axis=0)  # the first nearest, in the candidates' order
-        best = np.take_along_axis(cand, pick[None], axis=0)[0]
-        return best, ok.any(axis=0)
+            own_lo, own_hi = own or self.acceptable_interval(self, values, strategic)
+            rule = passes
+
+            def passes(c: np.ndarray) -> np.ndarray:
+                return rule(c) & (c >= own_lo - 1e-9) & (c <= own_hi + 1e-9)
+
+        # The candidates in order, its position first: keep the first nearest that passes
+        # (np.argmin's choice over the stacked distances, without the stack: numpy's argmin
+        # over a short leading axis is slower than the whole scan).
+        candidates = [self.position] + [end for _, lo, hi in intervals for end in (lo, hi)]
+        values_, oks, dists = [], [], []
+        best = best_dist = None
+        for end in candidates:
+            c = np.maximum(end, self.at_least)  # np.clip's value (np.clip is slow on arrays)
+            np.minimum(c, self.at_most, out=c)
+            ok = passes(c)
+            dist = np.where(ok, np.abs(c - self.position), np.inf)
+            values_.append(c)
+            oks.append(ok)
+            dists.append(dist)
+            if best is None:
+                best, best_dist = c.copy(), dist.copy()
+                continue
+            closer = dist < best_dist
+            np.copyto(best, c, where=closer)
+            np.minimum(best_dist, dist, out=best_dist)
+        assert best is not None and best_dist is not None
+        if any(np.isnan(d.max()) for d in dists):
+            # A NaN distance (a NaN end that passed a permissive rule): argmin's own rule.
+            pick = np.argmin(np.stack(dists), axis=0)
+            best = np.take_along_axis(np.stack(values_), pick[None], axis=0)[0]
+            return best, np.stack(oks).any(axis=0)
+        # Something passes exactly where the nearest passing candidate is at a finite distance.
+        return best, best_dist < np.inf
 
     def expect_deal(
         self, deciders: list[Actor], decision: Decision, values: np.ndarray, open_: np.ndarray
@@ -305,6 +398,6 @@ class Actor(mesa.Agent):
         ``revealed`` [R, N] marks whose position and resolve were revealed this round; each
         such error is cut by the learning rate (its own entries are zero already).
         """
-        keep = np.where(revealed, 1.0 - rate[:, None], 1.0)
+        keep = np.where(revealed, 1.0 - rate[:, None], 1.0).T  # [N, R], as the errors are laid out
         self.position_error *= keep[:, :, None]
         self.resolve_error *= keep

@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.scenario.agenda import deadline_round, round_of
 
-from .utility import compromise_point, utility
+from .utility import compromise_weights, utility, weighted_position
 
 if TYPE_CHECKING:
     from .actors import Actor
@@ -122,15 +122,12 @@ class Crisis:
         """A mediator's text: the compromise point of those in the room as it perceives them."""
         talks = self.talks
         room = self.news.present
-        cap = np.stack(
-            [a.capability * room[:, a.index] for a in parts], axis=-1
-        )  # absent parties carry no weight
-        focal = compromise_point(
-            cap,
-            np.stack([a.salience for a in parts], axis=-2),
-            np.stack([proposer.believed_position(a) for a in parts], axis=-2),
-            talks.values,
+        weights = compromise_weights(
+            [a.capability * room[:, a.index] for a in parts],  # absent parties carry no weight
+            [a.salience for a in parts],
         )
+        believed = [proposer.believed_position(a) for a in parts]
+        focal = weighted_position(weights, believed, talks.values)
         return np.where(open_, focal, talks.values)
 
     # ---- ultimatums ----------------------------------------------------------------------
@@ -145,11 +142,14 @@ class Crisis:
                 bad |= v > bound.at_most + 1e-9
         return bad
 
-    def threat_cost(self, actor: Actor, values: np.ndarray, point: np.ndarray) -> np.ndarray:
+    def threat_cost(
+        self, actor: Actor, values: np.ndarray, point: np.ndarray, here: np.ndarray | None = None
+    ) -> np.ndarray:
         """The expected loss [R] pending threats hold over ``actor`` if it holds out.
 
         Sum over unresolved ultimatums whose demand is unmet of the credibility as the actor
         perceives it times what the consequence would cost it (docs/model.md, 12.1).
+        ``here``: the actor's utility of ``values`` from ``point``, if the caller has it.
         """
         talks = self.talks
         total = np.zeros(values.shape[0])
@@ -159,7 +159,8 @@ class Crisis:
             pending = ~self.resolved[:, j] & self._unmet(j, values)
             if not pending.any():
                 continue
-            here = utility(point, actor.weights, values)
+            if here is None:
+                here = utility(point, actor.weights, values)
             if ult.consequence == "war":
                 cost = (
                     np.maximum(here - actor.war_value(), 0.0)

@@ -6,7 +6,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
+
+from .arrays import add_up, row_all, row_sum
 
 
 def utility(point: np.ndarray, salience: np.ndarray, package: np.ndarray) -> np.ndarray:
@@ -14,13 +19,23 @@ def utility(point: np.ndarray, salience: np.ndarray, package: np.ndarray) -> np.
 
     Leading axes broadcast, so one call scores many candidate packages for all runs.
     """
-    return 1.0 - np.sum(salience * np.abs(package - point), axis=-1) / 100.0
+    return utility_of_gaps(weighted_gaps(point, salience, package))
+
+
+def weighted_gaps(point: np.ndarray, salience: np.ndarray, package: np.ndarray) -> np.ndarray:
+    """``s_k |p_k - x_k|`` [..., K]: what each issue takes off the utility (times 100)."""
+    return salience * np.abs(package - point)
+
+
+def utility_of_gaps(gaps: np.ndarray) -> np.ndarray:
+    """``1 - sum_k gaps_k / 100``: the utility, for a caller that needs the gaps as well."""
+    return 1.0 - row_sum(gaps) / 100.0
 
 
 def within(low: np.ndarray, high: np.ndarray, package: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Whether every masked issue of ``package`` lies inside [low, high] (red lines kept)."""
     inside = (package >= low - 1e-9) & (package <= high + 1e-9)
-    return np.all(inside | ~mask, axis=-1)
+    return row_all(inside | ~mask)
 
 
 def compromise_point(
@@ -31,22 +46,38 @@ def compromise_point(
     ``capability`` [..., N], ``salience`` and ``position`` [..., N, K]; returns [..., K].
     Where no actor cares about an issue the fallback (the current value) stands.
     """
-    return weighted_position(compromise_weights(capability, salience), position, fallback)
+    n = capability.shape[-1]
+    weights = compromise_weights(
+        [capability[..., j] for j in range(n)], [salience[..., j, :] for j in range(n)]
+    )
+    return weighted_position(weights, [position[..., j, :] for j in range(n)], fallback)
+
+
+@dataclass
+class CompromiseWeights:
+    """The weights of ``compromise_point`` for one table, with what only they decide: fixed
+    through a run, so a mechanism computes them once and reuses them every round."""
+
+    each: list[np.ndarray]  # [..., K] per actor at the table: capability x salience
+    cares: np.ndarray  # [..., K] someone at the table cares about the issue (total > 0)
+    divisor: np.ndarray  # [..., K] the total where it is positive, else 1
 
 
 def compromise_weights(
-    capability: np.ndarray, salience: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The weights of ``compromise_point`` and their totals per issue: fixed for a table
-    through a run, so a mechanism computes them once and reuses them every round."""
-    w = capability[..., None] * salience
-    return w, w.sum(axis=-2)
+    capability: Sequence[np.ndarray], salience: Sequence[np.ndarray]
+) -> CompromiseWeights:
+    """Weights from each actor's capability [...] and salience [..., K], in table order."""
+    each = [c[..., None] * s for c, s in zip(capability, salience, strict=True)]
+    total = add_up(each)  # the sum over the table, without stacking it
+    cares = total > 0
+    return CompromiseWeights(each, cares, np.where(cares, total, 1.0))
 
 
 def weighted_position(
-    weights: tuple[np.ndarray, np.ndarray], position: np.ndarray, fallback: np.ndarray
+    weights: CompromiseWeights, position: Sequence[np.ndarray], fallback: np.ndarray
 ) -> np.ndarray:
-    """``compromise_point`` from weights ``compromise_weights`` made."""
-    w, total = weights
-    mean = (w * position).sum(axis=-2) / np.where(total > 0, total, 1.0)
-    return np.where(total > 0, mean, fallback)
+    """``compromise_point`` from weights ``compromise_weights`` made and each actor's
+    position [..., K] in the same order."""
+    mean = add_up([w * x for w, x in zip(weights.each, position, strict=True)])
+    mean /= weights.divisor
+    return np.where(weights.cares, mean, fallback)

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from ..actors import TOLERANCE, Actor, Response
-from ..utility import compromise_weights, utility, weighted_position, within
+from ..arrays import clip
+from ..utility import (
+    CompromiseWeights,
+    compromise_weights,
+    utility,
+    weighted_position,
+    within,
+)
 from .base import Formatter, Mechanism
 
 if TYPE_CHECKING:
@@ -40,30 +47,30 @@ class Bargaining(Mechanism):
     def __init__(self, talks: Talks):
         super().__init__(talks)
         # Compromise weights by table (actor indices): one computation per table per run.
-        self._table_weights: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._table_weights: dict[tuple[int, ...], CompromiseWeights] = {}
 
     # ---- proposals -----------------------------------------------------------------------
     def focal_point(
-        self, proposer: Actor, parts: list[Actor], positions: np.ndarray | None = None
+        self, proposer: Actor, parts: list[Actor], positions: list[np.ndarray] | None = None
     ) -> np.ndarray:
         """The compromise point of those at the table as the proposer perceives them.
 
-        ``positions`` [R, n, K]: the participants' announced positions stacked, when the
+        ``positions``: the participants' announced positions [R, K] in table order, when the
         caller asks for several perceivers' points on the same positions (each believed
-        position is then that stack plus the perceiver's errors, the same sums).
+        position is then that position plus the perceiver's error, the same sums).
         """
         table = tuple(a.index for a in parts)
-        cache = self._table_weights
-        if table not in cache:  # capability and salience do not change during a run
-            cache[table] = compromise_weights(
-                np.stack([a.capability for a in parts], axis=-1),
-                np.stack([a.salience for a in parts], axis=-2),
+        weights = self._table_weights.get(table)
+        if weights is None:  # capability and salience do not change during a run
+            weights = self._table_weights[table] = compromise_weights(
+                [a.capability for a in parts], [a.salience for a in parts]
             )
         if positions is None:
-            believed = np.stack([proposer.believed_position(a) for a in parts], axis=-2)
+            believed = [proposer.believed_position(a) for a in parts]
         else:
-            believed = positions + proposer.position_error[:, list(table)]
-        return weighted_position(cache[table], believed, self.talks.values)
+            errors = [proposer.position_error[a.index] for a in parts]
+            believed = [x + e for x, e in zip(positions, errors, strict=True)]
+        return weighted_position(weights, believed, self.talks.values)
 
     def propose(
         self, plan: RoundPlan, proposer: Actor, deciders: list[Actor], open_: np.ndarray
@@ -83,10 +90,11 @@ class Bargaining(Mechanism):
 
     def _issue_by_issue(self, proposer, deciders, plan, open_, focal) -> np.ndarray:
         values = self.talks.values
-        best, feasible = proposer.best_point(deciders, plan.decision, values)
-        own_lo, own_hi = proposer.acceptable_interval(proposer, values)
-        focal = np.clip(focal, proposer.at_least, proposer.at_most)
-        fallback = np.where(own_lo <= own_hi, np.clip(focal, own_lo, own_hi), proposer.position)
+        own = proposer.acceptable_interval(proposer, values)  # best_point needs it too
+        best, feasible = proposer.best_point(deciders, plan.decision, values, own=own)
+        own_lo, own_hi = own
+        focal = clip(focal, proposer.at_least, proposer.at_most)
+        fallback = np.where(own_lo <= own_hi, clip(focal, own_lo, own_hi), proposer.position)
         offer = np.where(feasible, best, fallback)
         return np.where(open_, offer, values)
 
@@ -138,12 +146,15 @@ class Bargaining(Mechanism):
         values = self.talks.values
         crossed = open_ & ((proposal < actor.at_least - 1e-9) | (proposal > actor.at_most + 1e-9))
         if self.talks.scenario.settings.settlement == "issue_by_issue":
-            here = actor.utility(values)[:, None]
-            gain = actor.weights * (
-                np.abs(values - actor.position) - np.abs(proposal - actor.position)
-            )
-            worth = here + gain / 100.0
-            reservation = actor.reservation_utility(values, actor.best_case(values, open_))
+            # Its distance from the current values gives its utility of them and its best
+            # case (both from w |v - x|) and, less its distance from the proposal, the gain.
+            now = np.abs(values - actor.position)
+            best, here = actor.best_case(values, open_, gaps=actor.weights * now)
+            now -= np.abs(proposal - actor.position)
+            gain = np.multiply(actor.weights, now, out=now)
+            worth = gain / 100.0
+            worth += here[:, None]
+            reservation = actor.reservation_utility(values, best, here=here)
             accept = (worth >= reservation - TOLERANCE) & ~crossed & open_
         else:
             whole = actor.utility(proposal)
@@ -163,7 +174,7 @@ class Bargaining(Mechanism):
         self.learn_from_refusals(parts, responses, still_open)
         consensus = self.talks.scenario.meetings[plan.meeting].consensus
         moves = []  # all decided on the positions of this round, then made together
-        positions = np.stack([a.position for a in parts], axis=-2)
+        positions = [a.position for a in parts]
         for a in parts:
             focal = self.focal_point(a, parts, positions)
             pressure = consensus * self.isolation(a, parts, focal) if consensus else 0.0
