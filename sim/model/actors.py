@@ -10,6 +10,7 @@ war, red lines and tension keep one meaning. The formulas are in docs/model.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 
 TOLERANCE = 1e-9  # utility units: offers computed to meet a reservation exactly are accepted
+# A distance no candidate on a 0-100 scale comes near: it stands for "refused" in the scan.
+FAR = 1e300
 
 
 @dataclass
@@ -331,34 +334,8 @@ class Actor(mesa.Agent):
             def passes(c: np.ndarray) -> np.ndarray:
                 return rule(c) & (c >= own_lo - 1e-9) & (c <= own_hi + 1e-9)
 
-        # The candidates in order, its position first: keep the first nearest that passes
-        # (np.argmin's choice over the stacked distances, without the stack: numpy's argmin
-        # over a short leading axis is slower than the whole scan).
-        candidates = [self.position] + [end for _, lo, hi in intervals for end in (lo, hi)]
-        values_, oks, dists = [], [], []
-        best = best_dist = None
-        for end in candidates:
-            c = np.maximum(end, self.at_least)  # np.clip's value (np.clip is slow on arrays)
-            np.minimum(c, self.at_most, out=c)
-            ok = passes(c)
-            dist = np.where(ok, np.abs(c - self.position), np.inf)
-            values_.append(c)
-            oks.append(ok)
-            dists.append(dist)
-            if best is None:
-                best, best_dist = c.copy(), dist.copy()
-                continue
-            closer = dist < best_dist
-            np.copyto(best, c, where=closer)
-            np.minimum(best_dist, dist, out=best_dist)
-        assert best is not None and best_dist is not None
-        if any(np.isnan(d.max()) for d in dists):
-            # A NaN distance (a NaN end that passed a permissive rule): argmin's own rule.
-            pick = np.argmin(np.stack(dists), axis=0)
-            best = np.take_along_axis(np.stack(values_), pick[None], axis=0)[0]
-            return best, np.stack(oks).any(axis=0)
-        # Something passes exactly where the nearest passing candidate is at a finite distance.
-        return best, best_dist < np.inf
+        ends = [self.position] + [end for _, lo, hi in intervals for end in (lo, hi)]
+        return _first_nearest(ends, self.position, self.at_least, self.at_most, passes)
 
     def expect_deal(
         self, deciders: list[Actor], decision: Decision, values: np.ndarray, open_: np.ndarray
@@ -401,3 +378,48 @@ class Actor(mesa.Agent):
         keep = np.where(revealed, 1.0 - rate[:, None], 1.0).T  # [N, R], as the errors are laid out
         self.position_error *= keep[:, :, None]
         self.resolve_error *= keep
+
+
+def _first_nearest(
+    ends: list[np.ndarray],
+    position: np.ndarray,
+    at_least: np.ndarray,
+    at_most: np.ndarray,
+    passes: Callable[[np.ndarray], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the candidates ``ends`` (each [R, K], clipped to the red lines), the first nearest
+    to ``position`` that ``passes``, and whether any passes: (value [R, K], feasible [R, K]).
+
+    This is ``argmin`` over ``where(passes, |c - x|, inf)`` stacked, whose first minimum it
+    keeps, computed without numpy's argmin over a short leading axis (slower than all the
+    rest) or a select per candidate (np.where on a data-dependent mask is as slow): a refused
+    candidate's distance is raised by FAR, which leaves every refused one tied at FAR and
+    above any passing one, as inf does; the index of the best so far only grows, so it is a
+    maximum; the values are read once at the end.
+    """
+    cand = np.empty((len(ends), *position.shape))
+    best_dist = pick = None
+    refused = []
+    for j, end in enumerate(ends):
+        c = np.maximum(end, at_least, out=cand[j])  # np.clip's value (np.clip is slow on arrays)
+        np.minimum(c, at_most, out=c)
+        no = ~passes(c)
+        refused.append(no)
+        dist = np.abs(c - position)
+        dist += no * FAR  # + 0.0 where it passes: the same distance
+        if best_dist is None:
+            best_dist, pick = dist, np.zeros(position.shape, dtype=np.intp)
+            continue
+        closer = dist < best_dist
+        np.maximum(pick, closer * j, out=pick)  # j where strictly closer (the first kept)
+        np.minimum(best_dist, dist, out=best_dist)
+    assert best_dist is not None and pick is not None
+    if np.isnan(best_dist.max()):  # np.minimum kept any NaN
+        # NaN candidates or distances: np.argmin's own rule over the exact distances.
+        ok = ~np.stack(refused)
+        dist = np.where(ok, np.abs(cand - position), np.inf)
+        pick = np.argmin(dist, axis=0)
+        return np.take_along_axis(cand, pick[None], axis=0)[0], ok.any(axis=0)
+    size = position.size
+    best = np.take(cand.reshape(-1), pick.reshape(-1) * size + np.arange(size))
+    return best.reshape(position.shape), best_dist < FAR
