@@ -9,8 +9,8 @@ war, red lines and tension keep one meaning. The formulas are in docs/model.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
@@ -18,6 +18,7 @@ import numpy as np
 
 from sim.scenario.sampling import ACTOR_FIELDS
 
+from .arrays import clip
 from .utility import utility, utility_of_gaps, weighted_gaps
 
 if TYPE_CHECKING:
@@ -364,7 +365,7 @@ class Actor(mesa.Agent):
         rate = np.maximum(self.flexibility[:, None] * (1.0 - self.salience), pressure)
         step = rate * (target - self.position)
         step = np.where(still_open, step, 0.0)
-        new = np.clip(self.position + step, self.at_least, self.at_most)
+        new = clip(self.position + step, self.at_least, self.at_most)
         taken = new - self.position
         self.position = new
         return taken
@@ -375,9 +376,11 @@ class Actor(mesa.Agent):
         ``revealed`` [R, N] marks whose position and resolve were revealed this round; each
         such error is cut by the learning rate (its own entries are zero already).
         """
-        keep = np.where(revealed, 1.0 - rate[:, None], 1.0).T  # [N, R], as the errors are laid out
-        self.position_error *= keep[:, :, None]
-        self.resolve_error *= keep
+        keep = 1.0 - rate
+        for j in np.flatnonzero(revealed.any(axis=0)):  # times 1.0 elsewhere: no change
+            cut = np.where(revealed[:, j], keep, 1.0)
+            self.position_error[j] *= cut[:, None]
+            self.resolve_error[j] *= cut
 
 
 def _first_nearest(

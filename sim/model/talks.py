@@ -16,6 +16,7 @@ from sim.scenario.sampling import Draws, draw
 from sim.scenario.schema import Scenario
 
 from .actors import Actor, Response
+from .arrays import add_up, clip
 from .crisis import ACCIDENT, CAUSES, DELIBERATE, ULTIMATUM, WALK_OUT, Crisis, CrisisNews
 from .mechanisms import MECHANISMS, Mechanism
 from .outcomes import (
@@ -105,8 +106,9 @@ class Talks(mesa.Model):
         return self.t >= self.horizon or not self.active.any()
 
     def positions(self) -> np.ndarray:
-        """Announced positions [R, N, K]."""
-        return np.stack([a.position for a in self.actor_list], axis=1)
+        """Announced positions [R, N, K] (a view of them stacked actor by actor, [N, R, K]:
+        one contiguous copy each, several times faster than interleaving them)."""
+        return np.stack([a.position for a in self.actor_list]).transpose(1, 0, 2)
 
     @property
     def elapsed(self) -> float:
@@ -152,7 +154,7 @@ class Talks(mesa.Model):
                     offer = self.mechanism.propose(plan, proposer, deciders, open_issues)
                 # A proposer kept away (a boycott, a departure) puts nothing on the table.
                 mine = (proposers == i) & present[:, i]
-                proposal = np.where(mine[:, None], offer, proposal)
+                proposal = offer if mine.all() else np.where(mine[:, None], offer, proposal)
             responses = {a.index: self.mechanism.respond(a, proposal, open_issues) for a in parts}
             self.crisis.pay(responses, open_issues)
             for a in parts:  # the absent accept nothing
@@ -162,11 +164,12 @@ class Talks(mesa.Model):
             self.values = np.where(settled_now, proposal, self.values)
             self.settled |= settled_now
             still_open = open_issues & ~settled_now
-            held = {a.index: a.position.copy() for a in parts}
+            away = [a for a in parts if not present[:, a.index].all()]
+            held = {a.index: a.position.copy() for a in away}
             self.mechanism.update(plan, proposers, parts, proposal, responses, still_open)
-            for a in parts:
-                # The absent neither concede nor learn what the table would give them.
+            for a in away:  # the absent neither concede nor learn what the table would give them
                 a.position = np.where(present[:, a.index, None], a.position, held[a.index])
+            for a in parts:
                 if a.has_military_option:
                     deal = a.expect_deal(deciders, plan.decision, self.values, still_open)
                     seen = active & present[:, a.index]
@@ -244,15 +247,13 @@ class Talks(mesa.Model):
         for members in blocs.values():
             if len(members) < 2:
                 continue
-            w = np.stack([m.capability for m in members], axis=1)[:, :, None]
-            pos = np.stack([m.position for m in members], axis=1)
-            centre = (w * pos).sum(axis=1) / w.sum(axis=1)
+            w = [m.capability[:, None] for m in members]
+            centre = add_up([c * m.position for c, m in zip(w, members, strict=True)])
+            centre /= add_up(w)  # sum(w x) / sum(w) over the members, without stacking them
             # Only open issues: what is settled is settled, whatever the caucus now thinks.
             pull = np.where(active[:, None] & ~self.settled, self.bloc_cohesion[:, None], 0.0)
             for m in members:
-                m.position = np.clip(
-                    m.position + pull * (centre - m.position), m.at_least, m.at_most
-                )
+                m.position = clip(m.position + pull * (centre - m.position), m.at_least, m.at_most)
 
     def _update_tension(self, parts, shortfall, settled_now, active) -> None:
         """T moves a share of the way to its target, less relief for what was settled."""
