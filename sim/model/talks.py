@@ -6,6 +6,7 @@ code serves one run told in words (R = 1) and a Monte Carlo of thousands.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import mesa
@@ -16,7 +17,7 @@ from sim.scenario.sampling import Draws, draw
 from sim.scenario.schema import Scenario
 
 from .actors import Actor, Response
-from .arrays import add_up, clip
+from .arrays import add_up, clip, row_all, row_any, row_count
 from .crisis import ACCIDENT, CAUSES, DELIBERATE, ULTIMATUM, WALK_OUT, Crisis, CrisisNews
 from .mechanisms import MECHANISMS, Mechanism
 from .outcomes import (
@@ -146,7 +147,8 @@ class Talks(mesa.Model):
                 proposers = self._recognise(parts, table)
             deciders = [self.actor_list[i] for i in plan.decision.deciders]
             proposal = self.values.copy()
-            for i in np.unique(proposers):
+            chairs = np.unique(proposers) if plan.proposer == RANDOM else [plan.proposer]
+            for i in chairs:
                 proposer = self.actor_list[i]
                 if meeting.mediation == "compromise":
                     offer = self.crisis.mediate(proposer, parts, open_issues)
@@ -178,9 +180,10 @@ class Talks(mesa.Model):
             self.mechanism.consult(parts)
 
         self._bloc_cohesion(parts, active)
-        shortfall = np.stack([a.war_shortfall(self.values) for a in self.actor_list], 1)
-        self._update_tension(parts, shortfall, settled_now, active)
-        war_h, break_h = self._hazards(meeting.kind, parts, shortfall, active)
+        motives = [a.war_shortfall(self.values) for a in self.actor_list]
+        shortfall = np.stack(motives, 1)
+        self._update_tension(parts, motives, settled_now, active)
+        war_h, break_h = self._hazards(meeting.kind, parts, motives, active)
         self.war_risk = np.where(active, war_h, self.war_risk)
         ended = self._terminate(war_h, break_h, active)
         record = RoundRecord(
@@ -255,32 +258,38 @@ class Talks(mesa.Model):
             for m in members:
                 m.position = clip(m.position + pull * (centre - m.position), m.at_least, m.at_most)
 
-    def _update_tension(self, parts, shortfall, settled_now, active) -> None:
-        """T moves a share of the way to its target, less relief for what was settled."""
+    def _update_tension(self, parts, motives, settled_now, active) -> None:
+        """T moves a share of the way to its target, less relief for what was settled
+        (``motives``: each actor's war shortfall [R], by actor index)."""
         s = self.draws.setting
         military = [a for a in self.actor_list if a.has_military_option]
         signal = np.max([a.signal for a in military], axis=0) if military else 0.0
         dialogue = np.mean([a.dialogue for a in parts], axis=0)
         elapsed = self.elapsed
         self.tension_parts = {
-            "war motive": s["tension_gap_weight"] * shortfall.max(axis=1),
+            # The largest motive, actor by actor (np.max over a short axis is slow; the
+            # shortfalls are never NaN or -0.0, so the maximum is the same either way).
+            "war motive": s["tension_gap_weight"] * functools.reduce(np.maximum, motives),
             "military signals": s["tension_signal_weight"] * signal,
             "the approaching deadline": s["tension_deadline_weight"] * elapsed,
             "dialogue": -s["tension_dialogue_relief"] * dialogue,
         }
         target = np.clip(sum(self.tension_parts.values()), 0.0, 1.0)
-        relief = s["tension_settlement_relief"] * settled_now.sum(axis=1) / len(self.issue_ids)
+        relief = s["tension_settlement_relief"] * row_count(settled_now) / len(self.issue_ids)
         self.tension_parts["settlements"] = -relief
         new = np.clip(
             self.tension + s["tension_adjustment"] * (target - self.tension) - relief, 0, 1
         )
         self.tension = np.where(active, new, self.tension)
 
-    def _hazards(self, kind, parts, shortfall, active) -> tuple[np.ndarray, np.ndarray]:
-        """Per-round hazards: war from the war motive (Fearon), walk-outs from low dialogue."""
+    def _hazards(self, kind, parts, motives, active) -> tuple[np.ndarray, np.ndarray]:
+        """Per-round hazards: war from the war motive (Fearon), walk-outs from low dialogue.
+
+        ``motives``: each actor's war shortfall [R]; war comes unless every actor's motive
+        lets peace survive (the product is taken actor by actor, as np.prod takes it)."""
         s = self.draws.setting
-        survive = np.exp(-s["tension_war_rate"][:, None] * self.tension[:, None] * shortfall)
-        war = 1.0 - np.prod(survive, axis=1)
+        rate = -s["tension_war_rate"] * self.tension
+        war = 1.0 - functools.reduce(np.multiply, [np.exp(rate * m) for m in motives])
         if kind == "negotiation":
             least = np.min([a.dialogue for a in parts], axis=0)
             brk = 1.0 - np.exp(-s["tension_breakdown_rate"] * self.tension * (1.0 - least))
@@ -291,7 +300,7 @@ class Talks(mesa.Model):
     def _terminate(self, war_h, break_h, active) -> np.ndarray:
         u = self.draws.hazard_u[:, self.t]
         ended = np.full(self.outcome.shape, ONGOING)
-        agreed = active & self.settled.all(axis=1)
+        agreed = active & row_all(self.settled)
         going = active & ~agreed
         threat_war, threat_walk = self.crisis.deadlines(self.t, going)
         war = going & (u[:, 0] < war_h)
@@ -308,8 +317,9 @@ class Talks(mesa.Model):
         self.cause[walkout] = WALK_OUT
         if self.t == self.horizon - 1:
             rest = active & (ended == ONGOING)
-            ended[rest & self.settled.any(axis=1)] = PARTIAL
-            ended[rest & ~self.settled.any(axis=1)] = STALEMATE
+            some = row_any(self.settled)
+            ended[rest & some] = PARTIAL
+            ended[rest & ~some] = STALEMATE
         stop = ended != ONGOING
         self.outcome[stop] = ended[stop]
         self.rounds[stop] = self.t + 1

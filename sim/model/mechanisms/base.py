@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from ..arrays import row_any
+
 if TYPE_CHECKING:
     from ..actors import Actor, Response
     from ..schedule import RoundPlan
@@ -62,7 +64,7 @@ class Mechanism:
         talks = self.talks
         refused = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
         for a in parts:
-            refused[:, a.index] = (still_open & ~responses[a.index].accept).any(axis=1)
+            refused[:, a.index] = row_any(still_open & ~responses[a.index].accept)
         for b in parts:
             b.learn(talks.learning_rate, refused)
 
