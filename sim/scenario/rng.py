@@ -45,6 +45,7 @@ MASK = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
 M1 = 0xBF58476D1CE4E5B9
 M2 = 0x94D049BB133111EB
+BLOCK = 32768  # cells per block of uniforms: 256 KiB of uint64, within a core's L2 cache
 
 
 def mix(z: int) -> int:
@@ -96,12 +97,19 @@ def uniforms(
     """
     idx = [index] * len(keys) if isinstance(index, int) else list(index)
     b = np.array([key_word(k, i) for k, i in zip(keys, idx, strict=True)], dtype=np.uint64)
-    x = run_words(seed, runs)[:, None] ^ b[None, :]
-    _mix_inplace(x)
-    np.add(x, np.uint64(GOLDEN), out=x)
-    _mix_inplace(x)
-    np.right_shift(x, np.uint64(11), out=x)
-    u = x.astype(np.float64)
-    u += 0.5
-    u *= 2.0**-53
+    a = run_words(seed, runs)
+    u = np.empty((len(a), len(b)))
+    # A block of runs at a time: the dozen passes then stay in the CPU's cache (twice as fast
+    # as passes over the whole [runs, keys] array); each cell's arithmetic is the same.
+    step = max(1, BLOCK // max(1, len(b)))
+    for start in range(0, len(a), step):
+        x = a[start : start + step, None] ^ b[None, :]
+        _mix_inplace(x)
+        np.add(x, np.uint64(GOLDEN), out=x)
+        _mix_inplace(x)
+        np.right_shift(x, np.uint64(11), out=x)
+        block = u[start : start + step]
+        block[...] = x
+        block += 0.5
+        block *= 2.0**-53
     return u

@@ -157,6 +157,12 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     u = uniforms(seed, runs, [q.path for q in sampled])
     for j, q in enumerate(sampled):
         d.inputs[q.path] = sample(q.value, q.bounds, u[:, j])
+    # Most values are constants: they are written into one small table per field ([N, K],
+    # [N] or a scalar) and broadcast over the runs once, not run axis by run axis; what
+    # differs by run is written afterwards. Each cell is written by the last quantity that
+    # names it, as writing them in file order would leave it.
+    constants: dict[tuple[str, str], np.ndarray] = {}
+    by_run: dict[tuple[str, str, tuple[int, ...]], Quantity] = {}
     for q in plan:
         if q.table == "issue":
             if q.name != "status_quo":
@@ -165,16 +171,25 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
         else:
             dest = tables[q.table].get(q.name)
             if dest is None:
-                dest = tables[q.table][q.name] = np.zeros(shapes[q.table])
+                dest = tables[q.table][q.name] = np.empty(shapes[q.table])
+                constants[q.table, q.name] = np.zeros(shapes[q.table][1:])
+        at = (slice(None), *q.index)
+        if q.table == "issue":  # the status quo first, whole: stances without one read it
+            value = np.nan if q.value is None else q.value
+            dest[at] = d.inputs[q.path] if isinstance(q.value, Dist) else value
+        elif q.at_status_quo or isinstance(q.value, Dist):
+            by_run[q.table, q.name, q.index] = q
+        else:
+            by_run.pop((q.table, q.name, q.index), None)
+            constants[q.table, q.name][q.index] = np.nan if q.value is None else q.value
+    for (table, name), small in constants.items():
+        tables[table][name][...] = small
+    for q in by_run.values():
         at = (slice(None), *q.index)
         if q.at_status_quo:  # no stance: it sits at the status quo and cares nothing for it
-            dest[at] = d.status_quo[:, q.index[1]]
-        elif q.value is None:
-            dest[at] = np.nan
-        elif isinstance(q.value, Dist):
-            dest[at] = d.inputs[q.path]
+            tables[q.table][q.name][at] = d.status_quo[:, q.index[1]]
         else:
-            dest[at] = q.value
+            tables[q.table][q.name][at] = d.inputs[q.path]
     # A sampled red line on the wrong side of a sampled position is moved onto the position.
     np.minimum(d.stance["at_least"], d.stance["position"], out=d.stance["at_least"])
     np.maximum(d.stance["at_most"], d.stance["position"], out=d.stance["at_most"])
@@ -184,9 +199,10 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     # An actor knows its own mind: the diagonal (no error about itself) stays zero.
     d.position_error = np.zeros((r, n, n, k_count))
     d.resolve_error = np.zeros((r, n, n))
-    rows, cols = np.array([p[0] for p in pairs], int), np.array([p[1] for p in pairs], int)
-    d.position_error[:, rows, cols, :] = z[:, : len(belief_keys)].reshape(r, len(pairs), k_count)
-    d.resolve_error[:, rows, cols] = z[:, len(belief_keys) :]
+    beliefs = z[:, : len(belief_keys)].reshape(r, len(pairs), k_count)
+    for p, (i, j) in enumerate(pairs):  # pair by pair: slices, cheaper than fancy indexing
+        d.position_error[:, i, j] = beliefs[:, p]
+        d.resolve_error[:, i, j] = z[:, len(belief_keys) + p]
     d.hazard_u = uniforms(seed, runs, _hazard_keys(sc)).reshape(r, h, HAZARD_DRAWS)
     d.crisis = draw_crisis(sc, seed, runs)
     d.inputs.update(d.crisis.inputs)
