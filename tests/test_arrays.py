@@ -10,7 +10,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model.arrays import add_up, clip, row_all, row_any, row_sum
+from sim.model.arrays import (
+    add_in_order,
+    add_up,
+    clip,
+    row_all,
+    row_any,
+    row_count,
+    row_sum,
+    select,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +76,38 @@ def test_clip_is_numpys_clip_with_array_bounds():
     x, low, high = (_awkward(rng, (5000, 6)) for _ in range(3))
     assert _same(clip(x, low, high), np.clip(x, low, high))
     assert _same(clip(x, low[:, :1], high[:, :1]), np.clip(x, low[:, :1], high[:, :1]))
+
+
+@pytest.mark.parametrize("k", [1, 2, 6, 20])
+def test_row_count_is_numpys_sum_of_a_mask(k):
+    m = np.random.default_rng(k).random((3000, k)) < 0.4
+    assert _same(row_count(m), m.sum(axis=-1))
+
+
+def test_select_is_numpys_where_bit_for_bit():
+    rng = np.random.default_rng(4)
+    a, b = _awkward(rng, (4000, 6)), _awkward(rng, (4000, 6))
+    nan_payload = np.array([0x7FF8000000000123], dtype=np.int64).view(np.float64)[0]
+    a[::97, 1] = nan_payload
+    mask = rng.random((4000, 6)) < 0.5
+    cases = [
+        (mask, a, b),
+        (mask, a, 0.0),
+        (mask, -0.0, b),
+        (mask[:, :1], a, b),  # a mask per run
+        (mask[:, 0, None], a[:, :1], b),  # both broadcast
+        (mask, a[:1], b[:, :1]),
+        (mask, 1.0, np.inf),
+    ]
+    for m, x, y in cases:
+        assert _same(select(m, x, y), np.where(m, x, y))
+    # Anything but float64 is np.where's own business.
+    assert _same(select(mask, mask, False), np.where(mask, mask, False))
+
+
+@pytest.mark.parametrize("k", [1, 2, 6, 7, 8, 11])
+def test_add_in_order_is_numpys_sum_over_the_last_axis_of_the_broadcast(k):
+    rng = np.random.default_rng(20 + k)
+    terms = [_awkward(rng, (700, 41) if j % 3 else (700, 1)) for j in range(k)]
+    full = np.stack(np.broadcast_arrays(*terms), axis=-1)
+    assert _same(add_in_order(terms), np.sum(full, axis=-1))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import add_up, row_all, row_sum
+from .arrays import add_up, row_sum
 
 
 def utility(point: np.ndarray, salience: np.ndarray, package: np.ndarray) -> np.ndarray:
@@ -30,12 +30,6 @@ def weighted_gaps(point: np.ndarray, salience: np.ndarray, package: np.ndarray) 
 def utility_of_gaps(gaps: np.ndarray) -> np.ndarray:
     """``1 - sum_k gaps_k / 100``: the utility, for a caller that needs the gaps as well."""
     return 1.0 - row_sum(gaps) / 100.0
-
-
-def within(low: np.ndarray, high: np.ndarray, package: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Whether every masked issue of ``package`` lies inside [low, high] (red lines kept)."""
-    inside = (package >= low - 1e-9) & (package <= high + 1e-9)
-    return row_all(inside | ~mask)
 
 
 def compromise_point(

@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from ..actors import TOLERANCE, Actor, Response
-from ..arrays import clip
+from ..arrays import add_in_order, clip
 from ..utility import (
     CompromiseWeights,
     compromise_weights,
     utility,
     weighted_position,
-    within,
 )
 from .base import Formatter, Mechanism
 
@@ -99,42 +98,60 @@ class Bargaining(Mechanism):
         return np.where(open_, offer, values)
 
     def _package(self, proposer, deciders, plan, open_, focal) -> np.ndarray:
-        """Candidates on the path from its position to the focal point, nearest itself first."""
+        """Candidates on the path from its position to the focal point, nearest itself first.
+
+        The G candidates are held issue by issue, each issue's values an [R, G] array (an
+        [R, 1] one for an issue no run has open: it is the current value at every point),
+        rather than one [R, G, K] array: the same numbers, with contiguous passes and
+        nothing computed G times over for the issues off the table.
+        """
         talks = self.talks
         values = talks.values
         grid = np.linspace(0.0, 1.0, talks.scenario.settings.package_grid)
         start = np.where(open_, proposer.position, values)
         end = np.where(open_, focal, values)
-        cand = start[:, None, :] + grid[None, :, None] * (end - start)[:, None, :]
-        cand = np.where(
-            open_[:, None, :],
-            np.clip(cand, proposer.at_least[:, None], proposer.at_most[:, None]),
-            cand,
-        )
+        on_table = open_.any(axis=0)
+        cand = []  # per issue: start + g * (end - start), kept within red lines where open
+        for k in range(open_.shape[1]):
+            s_k, e_k = start[:, k, None], end[:, k, None]
+            if not on_table[k]:  # end == start: g * 0 is 0 for every g
+                cand.append(s_k + grid[:1] * (e_k - s_k))
+                continue
+            c = s_k + grid * (e_k - s_k)
+            inside = clip(c, proposer.at_least[:, k, None], proposer.at_most[:, k, None])
+            cand.append(np.where(open_[:, k, None], inside, c))
         n = len(talks.actor_list)
         # The proposer judges by the truth, the others as it perceives them.
         mine = proposer.utility(np.where(open_, proposer.position, values))
-        own = utility(proposer.position[:, None], proposer.weights[:, None], cand)
+        own = _path_utility(proposer.position, proposer.weights, cand)
         own_ok = own >= proposer.reservation_utility(values, mine)[:, None] - TOLERANCE
-        accept = np.zeros((*cand.shape[:2], n), dtype=bool)
+        accept = np.zeros((*own.shape, n), dtype=bool)
         accept[..., proposer.index] = own_ok  # candidates keep its red lines (clipped above)
         for d in deciders:
             if d is proposer:
                 continue
             x = proposer.believed_position(d)
-            u = utility(x[:, None], d.weights[:, None], cand)
+            u = _path_utility(x, d.weights, cand)
             best = utility(x, d.weights, np.where(open_, x, values))
             ru = proposer.believed_reservation(d, values, best)
             lo, hi = proposer.believed_red_lines(d)
-            keeps = within(lo[:, None], hi[:, None], cand, open_[:, None, :])
-            accept[..., d.index] = keeps & (u >= ru[:, None] - TOLERANCE)
+            keeps = u >= ru[:, None] - TOLERANCE
+            for k in np.flatnonzero(on_table):  # within its red lines on every open issue
+                c = cand[k]
+                keeps &= (c >= lo[:, k, None] - 1e-9) & (c <= hi[:, k, None] + 1e-9) | ~open_[
+                    :, k, None
+                ]
+            accept[..., d.index] = keeps
         ok = plan.decision.passes(accept) & own_ok
-        # The nearest acceptable candidate; failing that, the one with the most support.
-        support = accept[..., list(plan.decision.voters)].sum(axis=-1) - n * (
-            ~accept[..., list(plan.decision.veto)]
-        ).sum(axis=-1)
+        # The nearest acceptable candidate; failing that, the one with the most support
+        # (acceptances counted voter by voter, as a sum over them would).
+        support = sum(accept[..., v].astype(np.int64) for v in plan.decision.voters)
+        for v in plan.decision.veto:
+            support = support - n * ~accept[..., v]
+        support = support + np.zeros(own.shape, dtype=np.int64)  # no voters: all zero
         pick = np.where(ok.any(axis=1), np.argmax(ok, axis=1), np.argmax(support, axis=1))
-        return cand[np.arange(len(pick)), pick]
+        rows = np.arange(len(pick))
+        return np.stack([c[rows, pick] if c.shape[1] > 1 else c[:, 0] for c in cand], axis=1)
 
     # ---- responses -----------------------------------------------------------------------
     def respond(self, actor: Actor, proposal: np.ndarray, open_: np.ndarray) -> Response:
@@ -252,3 +269,11 @@ class Bargaining(Mechanism):
         if rec.proposal[run, k] < a.at_least[run, k]:
             return f"at least {a.at_least[run, k]:.0f}"
         return f"at most {a.at_most[run, k]:.0f}"
+
+
+def _path_utility(point: np.ndarray, weights: np.ndarray, cand: list[np.ndarray]) -> np.ndarray:
+    """``utility(point, weights, package)`` [R, G] of each candidate package, given issue by
+    issue (``cand[k]``: [R, G] or [R, 1]); the issues' terms are added in issue order, as
+    the sum over the last axis adds them."""
+    terms = [weights[:, k, None] * np.abs(c - point[:, k, None]) for k, c in enumerate(cand)]
+    return 1.0 - add_in_order(terms) / 100.0
