@@ -228,16 +228,20 @@ class Talks(mesa.Model):
         own red line; in package mode a package is accepted or refused whole.
         """
         package = self.scenario.settings.settlement == "package"
-        accept = np.zeros((*open_issues.shape, len(self.actor_list)), dtype=bool)
+        # accept[r, k, i], stored actor by actor: each actor's [R, K] is one contiguous block.
+        accept = np.zeros((len(self.actor_list), *open_issues.shape), dtype=bool).transpose(1, 2, 0)
         for a in parts:
             crossed = open_issues & ((proposal < a.at_least - 1e-9) | (proposal > a.at_most + 1e-9))
             yes = responses[a.index].accept & open_issues
             if package:
-                whole = np.all(yes | ~open_issues, axis=1) & ~crossed.any(axis=1)
+                whole = row_all(yes | ~open_issues) & ~row_any(crossed)
                 yes = whole[:, None] & open_issues
             accept[..., a.index] = yes & ~crossed
         if package:
-            passed = plan.decision.passes(accept.any(axis=1)) & open_issues.any(axis=1)
+            anywhere = np.zeros((len(open_issues), len(self.actor_list)), dtype=bool)
+            for a in parts:  # the others accept nothing anywhere
+                anywhere[:, a.index] = row_any(accept[..., a.index])
+            passed = plan.decision.passes(anywhere) & row_any(open_issues)
             return open_issues & passed[:, None]
         return open_issues & plan.decision.passes(accept)
 

@@ -125,7 +125,8 @@ class Bargaining(Mechanism):
         mine = proposer.utility(np.where(open_, proposer.position, values))
         own = _path_utility(proposer.position, proposer.weights, cand)
         own_ok = own >= proposer.reservation_utility(values, mine)[:, None] - TOLERANCE
-        accept = np.zeros((*own.shape, n), dtype=bool)
+        # accept[r, g, i], stored actor by actor so that each actor's [R, G] is contiguous.
+        accept = np.zeros((n, *own.shape), dtype=bool).transpose(1, 2, 0)
         accept[..., proposer.index] = own_ok  # candidates keep its red lines (clipped above)
         for d in deciders:
             if d is proposer:
@@ -275,5 +276,10 @@ def _path_utility(point: np.ndarray, weights: np.ndarray, cand: list[np.ndarray]
     """``utility(point, weights, package)`` [R, G] of each candidate package, given issue by
     issue (``cand[k]``: [R, G] or [R, 1]); the issues' terms are added in issue order, as
     the sum over the last axis adds them."""
-    terms = [weights[:, k, None] * np.abs(c - point[:, k, None]) for k, c in enumerate(cand)]
+    terms = []
+    for k, c in enumerate(cand):
+        term = np.subtract(c, point[:, k, None])
+        np.abs(term, out=term)
+        term *= weights[:, k, None]  # w |c - x|, in one buffer
+        terms.append(term)
     return 1.0 - add_in_order(terms) / 100.0
