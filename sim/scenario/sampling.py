@@ -144,6 +144,13 @@ def random_keys(sc: Scenario) -> dict[str, list[str]]:
     }
 
 
+def _by_actor(runs: int, actors: tuple[int, ...], tail: tuple[int, ...], make) -> np.ndarray:
+    """A [runs, *actors, *tail] array whose memory holds the actor axes first: what each actor
+    takes at the start of a batch (``[:, i]``) is then one contiguous block to copy, not a
+    strided gather (its shape and values are the same either way)."""
+    return np.moveaxis(make((*actors, runs, *tail)), len(actors), 0)
+
+
 def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     """Draw every run's parameters, perception errors and hazard uniforms."""
     runs = np.asarray(runs, dtype=np.int64)
@@ -151,7 +158,7 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     d = Draws(runs=runs)
     plan = quantities(sc)
     tables = {"actor": d.actor, "stance": d.stance, "setting": d.setting}
-    shapes = {"actor": (r, n), "stance": (r, n, k_count), "setting": (r,)}
+    shapes = {"actor": ((n,), ()), "stance": ((n,), (k_count,)), "setting": ((), ())}
     d.status_quo = np.empty((r, k_count))
     sampled = [q for q in plan if isinstance(q.value, Dist)]
     u = uniforms(seed, runs, [q.path for q in sampled])
@@ -171,8 +178,9 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
         else:
             dest = tables[q.table].get(q.name)
             if dest is None:
-                dest = tables[q.table][q.name] = np.empty(shapes[q.table])
-                constants[q.table, q.name] = np.zeros(shapes[q.table][1:])
+                actors, tail = shapes[q.table]
+                dest = tables[q.table][q.name] = _by_actor(r, actors, tail, np.empty)
+                constants[q.table, q.name] = np.zeros(actors + tail)
         at = (slice(None), *q.index)
         if q.table == "issue":  # the status quo first, whole: stances without one read it
             value = np.nan if q.value is None else q.value
@@ -197,8 +205,8 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     pairs, belief_keys, resolve_keys = _error_keys(sc)
     z = special.ndtri(uniforms(seed, runs, belief_keys + resolve_keys))
     # An actor knows its own mind: the diagonal (no error about itself) stays zero.
-    d.position_error = np.zeros((r, n, n, k_count))
-    d.resolve_error = np.zeros((r, n, n))
+    d.position_error = _by_actor(r, (n, n), (k_count,), np.zeros)
+    d.resolve_error = _by_actor(r, (n, n), (), np.zeros)
     beliefs = z[:, : len(belief_keys)].reshape(r, len(pairs), k_count)
     for p, (i, j) in enumerate(pairs):  # pair by pair: slices, cheaper than fancy indexing
         d.position_error[:, i, j] = beliefs[:, p]
