@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.scenario.sampling import ACTOR_FIELDS
 
-from .arrays import clip
+from .arrays import clip, select
 from .utility import utility, utility_of_gaps, weighted_gaps
 
 if TYPE_CHECKING:
@@ -68,6 +68,8 @@ class Actor(mesa.Agent):
         self.cares_everywhere = bool((self.weights > 0).all())
         self.at_least = draws.stance["at_least"][:, index].copy()
         self.at_most = draws.stance["at_most"][:, index].copy()
+        # Red lines do not move during a run: the bounds an offer crosses them at are kept.
+        self._crossing = (self.at_least - 1e-9, self.at_most + 1e-9)
         for name in ACTOR_FIELDS:
             setattr(self, name, draws.actor[name][:, index].copy())
         self.p_win = draws.actor["p_win"][:, index].copy()
@@ -206,6 +208,13 @@ class Actor(mesa.Agent):
             deal = now
         return np.maximum(self.war_value() - np.maximum(deal, now), 0.0)
 
+    def crosses(self, proposal: np.ndarray) -> np.ndarray:
+        """Where ``proposal`` [R, K] crosses one of its red lines (beyond the tolerance)."""
+        below, above = self._crossing
+        out = proposal < below
+        out |= proposal > above
+        return out
+
     # ---- what it believes of the others -------------------------------------------------
     def believed_position(self, other: Actor) -> np.ndarray:
         return other.position + self.position_error[other.index]
@@ -221,11 +230,13 @@ class Actor(mesa.Agent):
         best: np.ndarray,
         strategic: bool = True,
         here: np.ndarray | None = None,
+        point: np.ndarray | None = None,
     ) -> np.ndarray:
         """Its estimate of ``other``'s reservation now (``strategic``, given ``other``'s best
         case ``best``), or of the bottom line ``other`` could be brought to by the deadline
-        (``here``: ``other``'s utility of ``values`` from its believed position, if known)."""
-        point = self.believed_position(other)
+        (``here`` and ``point``: ``other``'s utility of ``values`` from its believed position,
+        and that position, when the caller has them)."""
+        point = self.believed_position(other) if point is None else point
         if strategic:
             ru = other.reservation_utility(values, best, point, here=here)
         else:
@@ -255,7 +266,7 @@ class Actor(mesa.Agent):
             else:
                 ru = self.bottom_line(values, at_deadline=True, here=here)[:, None]
         else:
-            ru = self.believed_reservation(other, values, best, strategic, here=here)
+            ru = self.believed_reservation(other, values, best, strategic, here=here, point=x)
         slack = np.subtract(best, ru, out=best)  # best is not needed after this
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if other.cares_everywhere:  # no zero weight to guard against
@@ -349,7 +360,7 @@ class Actor(mesa.Agent):
         best, feasible = self.best_point(
             deciders, decision, values, strategic=False, judge_self=False
         )
-        package = np.where(open_ & feasible, best, values)
+        package = select(open_ & feasible, best, values)  # np.where's values, branch-free
         return self.utility(package)
 
     # ---- updates shared by the mechanisms ------------------------------------------------
@@ -370,17 +381,38 @@ class Actor(mesa.Agent):
         self.position = new
         return taken
 
-    def learn(self, rate: np.ndarray, revealed: np.ndarray) -> None:
+    def learn(
+        self,
+        rate: np.ndarray,
+        revealed: np.ndarray,
+        cuts: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
+    ) -> None:
         """Refusals (and frank talks) reveal information: errors about those actors shrink.
 
         ``revealed`` [R, N] marks whose position and resolve were revealed this round; each
-        such error is cut by the learning rate (its own entries are zero already).
+        such error is cut by the learning rate (its own entries are zero already). ``cuts``:
+        ``learning_cuts(rate, revealed)``, when several actors learn the same.
         """
-        keep = 1.0 - rate
-        for j in np.flatnonzero(revealed.any(axis=0)):  # times 1.0 elsewhere: no change
-            cut = np.where(revealed[:, j], keep, 1.0)
-            self.position_error[j] *= cut[:, None]
+        cuts = (
+            learning_cuts(rate, revealed, self.position_error.shape[-1]) if cuts is None else cuts
+        )
+        for j, (cut, cut_k) in cuts.items():
+            self.position_error[j] *= cut_k
             self.resolve_error[j] *= cut
+
+
+def learning_cuts(
+    rate: np.ndarray, revealed: np.ndarray, issues: int
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """By actor revealed in some run: the factor [R] its errors are multiplied by (``1 - rate``
+    where revealed, 1 elsewhere) and the same spread over the issues [R, K]. Actors revealed
+    in no run are left out: their errors times 1.0 would not change."""
+    keep = 1.0 - rate
+    cuts = {}
+    for j in np.flatnonzero(revealed.any(axis=0)):
+        cut = np.where(revealed[:, j], keep, 1.0)
+        cuts[int(j)] = cut, np.repeat(cut[:, None], issues, axis=1)
+    return cuts
 
 
 def _first_nearest(
@@ -400,23 +432,26 @@ def _first_nearest(
     above any passing one, as inf does; the index of the best so far only grows, so it is a
     maximum; the values are read once at the end.
     """
-    cand = np.empty((len(ends), *position.shape))
-    best_dist = pick = None
+    shape = position.shape
+    cand = np.empty((len(ends), *shape))
+    dist, far, closer = np.empty(shape), np.empty(shape), np.empty(shape, dtype=bool)
+    pick = np.zeros(shape, dtype=np.uint8 if len(ends) < 256 else np.intp)
+    best_dist = None
     refused = []
     for j, end in enumerate(ends):
         c = np.maximum(end, at_least, out=cand[j])  # np.clip's value (np.clip is slow on arrays)
         np.minimum(c, at_most, out=c)
         no = ~passes(c)
         refused.append(no)
-        dist = np.abs(c - position)
-        dist += no * FAR  # + 0.0 where it passes: the same distance
+        np.abs(np.subtract(c, position, out=dist), out=dist)
+        dist += np.multiply(no, FAR, out=far)  # + 0.0 where it passes: the same distance
         if best_dist is None:
-            best_dist, pick = dist, np.zeros(position.shape, dtype=np.intp)
+            best_dist = dist.copy()
             continue
-        closer = dist < best_dist
-        np.maximum(pick, closer * j, out=pick)  # j where strictly closer (the first kept)
+        np.less(dist, best_dist, out=closer)
+        np.maximum(pick, closer * pick.dtype.type(j), out=pick)  # j where strictly closer
         np.minimum(best_dist, dist, out=best_dist)
-    assert best_dist is not None and pick is not None
+    assert best_dist is not None
     if np.isnan(best_dist.max()):  # np.minimum kept any NaN
         # NaN candidates or distances: np.argmin's own rule over the exact distances.
         ok = ~np.stack(refused)
@@ -424,5 +459,5 @@ def _first_nearest(
         pick = np.argmin(dist, axis=0)
         return np.take_along_axis(cand, pick[None], axis=0)[0], ok.any(axis=0)
     size = position.size
-    best = np.take(cand.reshape(-1), pick.reshape(-1) * size + np.arange(size))
-    return best.reshape(position.shape), best_dist < FAR
+    best = np.take(cand.reshape(-1), pick.reshape(-1).astype(np.intp) * size + np.arange(size))
+    return best.reshape(shape), best_dist < FAR

@@ -17,7 +17,7 @@ from sim.scenario.sampling import Draws, draw
 from sim.scenario.schema import Scenario
 
 from .actors import Actor, Response
-from .arrays import add_up, clip, row_all, row_any, row_count
+from .arrays import add_up, clip, row_all, row_any, row_count, select
 from .crisis import ACCIDENT, CAUSES, DELIBERATE, ULTIMATUM, WALK_OUT, Crisis, CrisisNews
 from .mechanisms import MECHANISMS, Mechanism
 from .outcomes import (
@@ -170,7 +170,7 @@ class Talks(mesa.Model):
             held = {a.index: a.position.copy() for a in away}
             self.mechanism.update(plan, proposers, parts, proposal, responses, still_open)
             for a in away:  # the absent neither concede nor learn what the table would give them
-                a.position = np.where(present[:, a.index, None], a.position, held[a.index])
+                a.position = select(present[:, a.index, None], a.position, held[a.index])
             for a in parts:
                 if a.has_military_option:
                     deal = a.expect_deal(deciders, plan.decision, self.values, still_open)
@@ -231,7 +231,7 @@ class Talks(mesa.Model):
         # accept[r, k, i], stored actor by actor: each actor's [R, K] is one contiguous block.
         accept = np.zeros((len(self.actor_list), *open_issues.shape), dtype=bool).transpose(1, 2, 0)
         for a in parts:
-            crossed = open_issues & ((proposal < a.at_least - 1e-9) | (proposal > a.at_most + 1e-9))
+            crossed = open_issues & a.crosses(proposal)
             yes = responses[a.index].accept & open_issues
             if package:
                 whole = row_all(yes | ~open_issues) & ~row_any(crossed)
@@ -258,7 +258,7 @@ class Talks(mesa.Model):
             centre = add_up([c * m.position for c, m in zip(w, members, strict=True)])
             centre /= add_up(w)  # sum(w x) / sum(w) over the members, without stacking them
             # Only open issues: what is settled is settled, whatever the caucus now thinks.
-            pull = np.where(active[:, None] & ~self.settled, self.bloc_cohesion[:, None], 0.0)
+            pull = select(active[:, None] & ~self.settled, self.bloc_cohesion[:, None], 0.0)
             for m in members:
                 m.position = clip(m.position + pull * (centre - m.position), m.at_least, m.at_most)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from ..actors import TOLERANCE, Actor, Response
-from ..arrays import add_in_order, clip
+from ..arrays import add_in_order, clip, select
 from ..utility import (
     CompromiseWeights,
     compromise_weights,
@@ -93,8 +93,9 @@ class Bargaining(Mechanism):
         best, feasible = proposer.best_point(deciders, plan.decision, values, own=own)
         own_lo, own_hi = own
         focal = clip(focal, proposer.at_least, proposer.at_most)
-        fallback = np.where(own_lo <= own_hi, clip(focal, own_lo, own_hi), proposer.position)
-        offer = np.where(feasible, best, fallback)
+        # select: np.where's values, without its per-element branch on these data masks
+        fallback = select(own_lo <= own_hi, clip(focal, own_lo, own_hi), proposer.position)
+        offer = select(feasible, best, fallback)
         return np.where(open_, offer, values)
 
     def _package(self, proposer, deciders, plan, open_, focal) -> np.ndarray:
@@ -162,7 +163,7 @@ class Bargaining(Mechanism):
         for a package, the whole package is judged and the answer holds for every issue.
         """
         values = self.talks.values
-        crossed = open_ & ((proposal < actor.at_least - 1e-9) | (proposal > actor.at_most + 1e-9))
+        crossed = open_ & actor.crosses(proposal)
         if self.talks.scenario.settings.settlement == "issue_by_issue":
             # Its distance from the current values gives its utility of them and its best
             # case (both from w |v - x|) and, less its distance from the proposal, the gain.

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from ..actors import learning_cuts
 from ..arrays import row_any
 
 if TYPE_CHECKING:
@@ -65,16 +66,18 @@ class Mechanism:
         refused = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
         for a in parts:
             refused[:, a.index] = row_any(still_open & ~responses[a.index].accept)
+        cuts = learning_cuts(talks.learning_rate, refused, len(talks.issue_ids))
         for b in parts:
-            b.learn(talks.learning_rate, refused)
+            b.learn(talks.learning_rate, refused, cuts)
 
     def consult(self, parts: list[Actor]) -> None:
         """A consultation: no proposal; by default participants learn about one another."""
         talks = self.talks
         present = np.zeros((len(talks.runs), len(talks.actor_list)), dtype=bool)
         present[:, [a.index for a in parts]] = talks.active[:, None]
+        cuts = learning_cuts(talks.learning_rate, present, len(talks.issue_ids))
         for a in parts:
-            a.learn(talks.learning_rate, present)
+            a.learn(talks.learning_rate, present, cuts)
 
     def explain(self, rec: RoundRecord, run: int, fmt: Formatter) -> list[str]:
         """The round's negotiation in plain sentences, for narration (run ``run`` of the batch)."""
