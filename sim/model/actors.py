@@ -166,10 +166,15 @@ class Actor(mesa.Agent):
         has them), so they are computed once.
         """
         point = self.position if point is None else point
-        if gaps is None:
+        mine = gaps is None  # gaps made here may be reused as the result's buffer
+        if mine:
             gaps = weighted_gaps(point, self.weights, values)
         here = utility_of_gaps(gaps)
-        best = (gaps if open_ is None else np.where(open_, gaps, 0.0)) / 100.0
+        if open_ is None:
+            best = np.divide(gaps, 100.0, out=gaps if mine else None)
+        else:
+            best = np.where(open_, gaps, 0.0)
+            best /= 100.0
         best += here[:, None]
         return best, here
 
@@ -366,20 +371,17 @@ class Actor(mesa.Agent):
     # ---- updates shared by the mechanisms ------------------------------------------------
     def concede_toward(
         self, target: np.ndarray, still_open: np.ndarray, pressure: np.ndarray | float = 0.0
-    ) -> np.ndarray:
+    ) -> None:
         """Give ground toward ``target``, most where it cares least, never past a red line.
 
         Step: ``max(flexibility * (1 - salience), pressure) * (target - position)``, salience
         on the shared scale (the exchange model's logic: concede where it costs you least);
-        ``pressure`` [R, K] is a forum's push on isolated members. Returns the step.
+        ``pressure`` [R, K] is a forum's push on isolated members.
         """
         rate = np.maximum(self.flexibility[:, None] * (1.0 - self.salience), pressure)
         step = rate * (target - self.position)
         step = np.where(still_open, step, 0.0)
-        new = clip(self.position + step, self.at_least, self.at_most)
-        taken = new - self.position
-        self.position = new
-        return taken
+        self.position = clip(self.position + step, self.at_least, self.at_most)
 
     def learn(
         self,

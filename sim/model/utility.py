@@ -24,7 +24,9 @@ def utility(point: np.ndarray, salience: np.ndarray, package: np.ndarray) -> np.
 
 def weighted_gaps(point: np.ndarray, salience: np.ndarray, package: np.ndarray) -> np.ndarray:
     """``s_k |p_k - x_k|`` [..., K]: what each issue takes off the utility (times 100)."""
-    return salience * np.abs(package - point)
+    gaps = np.abs(package - point)
+    fits = gaps.shape == np.broadcast_shapes(gaps.shape, np.shape(salience))
+    return np.multiply(gaps, salience, out=gaps if fits else None)  # in one buffer if it fits
 
 
 def utility_of_gaps(gaps: np.ndarray) -> np.ndarray:
