@@ -9,7 +9,6 @@ war, red lines and tension keep one meaning. The formulas are in docs/model.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ import numpy as np
 from sim.scenario.sampling import ACTOR_FIELDS
 
 from .arrays import clip, select
+from .candidates import first_nearest, rule_test
 from .utility import utility, utility_of_gaps, weighted_gaps
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 
 TOLERANCE = 1e-9  # utility units: offers computed to meet a reservation exactly are accepted
-# A distance no candidate on a 0-100 scale comes near: it stands for "refused" in the scan.
-FAR = 1e300
 
 
 @dataclass
@@ -314,36 +312,9 @@ class Actor(mesa.Agent):
             else:
                 lo, hi = self.acceptable_interval(d, values, strategic)
             intervals.append((d.index, lo, hi))
-        if decision.unanimous and {d.index for d in deciders} >= set(decision.deciders):
-            # Every decider must accept: a candidate passes when it lies in all the intervals,
-            # i.e. in [max lo, min hi] with the same tolerances, compared once, not N times.
-            # (max(lo_i - e) is max(lo_i) - e exactly: subtracting e keeps the order. A NaN
-            # end propagates through max/min and refuses, as its own test would.)
-            if intervals:
-                low, high = intervals[0][1], intervals[0][2]
-                for _, lo, hi in intervals[1:]:
-                    low, high = np.maximum(low, lo), np.minimum(high, hi)
-                low, high = low - 1e-9, high + 1e-9
-
-                def passes(c: np.ndarray) -> np.ndarray:
-                    ok = c >= low
-                    ok &= c <= high
-                    return ok
-            else:
-
-                def passes(c: np.ndarray) -> np.ndarray:
-                    return np.ones(c.shape, dtype=bool)
-        else:
-            n = len(self.model.actor_list)
-
-            def passes(c: np.ndarray) -> np.ndarray:
-                accept = np.zeros((*c.shape, n), dtype=bool)
-                for i, lo, hi in intervals:
-                    accept[..., i] = (c >= lo - 1e-9) & (c <= hi + 1e-9)
-                if not judge_self:
-                    accept[..., self.index] = True
-                return decision.passes(accept)
-
+        everyone = {d.index for d in deciders} >= set(decision.deciders)
+        assumed = None if judge_self else self.index  # left out: counted as accepting
+        passes = rule_test(decision, intervals, everyone, len(self.model.actor_list), assumed)
         if judge_self and self.index not in decision.deciders:
             own_lo, own_hi = own or self.acceptable_interval(self, values, strategic)
             rule = passes
@@ -352,7 +323,7 @@ class Actor(mesa.Agent):
                 return rule(c) & (c >= own_lo - 1e-9) & (c <= own_hi + 1e-9)
 
         ends = [self.position] + [end for _, lo, hi in intervals for end in (lo, hi)]
-        return _first_nearest(ends, self.position, self.at_least, self.at_most, passes)
+        return first_nearest(ends, self.position, self.at_least, self.at_most, passes)
 
     def expect_deal(
         self, deciders: list[Actor], decision: Decision, values: np.ndarray, open_: np.ndarray
@@ -415,51 +386,3 @@ def learning_cuts(
         cut = np.where(revealed[:, j], keep, 1.0)
         cuts[int(j)] = cut, np.repeat(cut[:, None], issues, axis=1)
     return cuts
-
-
-def _first_nearest(
-    ends: list[np.ndarray],
-    position: np.ndarray,
-    at_least: np.ndarray,
-    at_most: np.ndarray,
-    passes: Callable[[np.ndarray], np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Of the candidates ``ends`` (each [R, K], clipped to the red lines), the first nearest
-    to ``position`` that ``passes``, and whether any passes: (value [R, K], feasible [R, K]).
-
-    This is ``argmin`` over ``where(passes, |c - x|, inf)`` stacked, whose first minimum it
-    keeps, computed without numpy's argmin over a short leading axis (slower than all the
-    rest) or a select per candidate (np.where on a data-dependent mask is as slow): a refused
-    candidate's distance is raised by FAR, which leaves every refused one tied at FAR and
-    above any passing one, as inf does; the index of the best so far only grows, so it is a
-    maximum; the values are read once at the end.
-    """
-    shape = position.shape
-    cand = np.empty((len(ends), *shape))
-    dist, far, closer = np.empty(shape), np.empty(shape), np.empty(shape, dtype=bool)
-    pick = np.zeros(shape, dtype=np.uint8 if len(ends) < 256 else np.intp)
-    best_dist = None
-    refused = []
-    for j, end in enumerate(ends):
-        c = np.maximum(end, at_least, out=cand[j])  # np.clip's value (np.clip is slow on arrays)
-        np.minimum(c, at_most, out=c)
-        no = ~passes(c)
-        refused.append(no)
-        np.abs(np.subtract(c, position, out=dist), out=dist)
-        dist += np.multiply(no, FAR, out=far)  # + 0.0 where it passes: the same distance
-        if best_dist is None:
-            best_dist = dist.copy()
-            continue
-        np.less(dist, best_dist, out=closer)
-        np.maximum(pick, closer * pick.dtype.type(j), out=pick)  # j where strictly closer
-        np.minimum(best_dist, dist, out=best_dist)
-    assert best_dist is not None
-    if np.isnan(best_dist.max()):  # np.minimum kept any NaN
-        # NaN candidates or distances: np.argmin's own rule over the exact distances.
-        ok = ~np.stack(refused)
-        dist = np.where(ok, np.abs(cand - position), np.inf)
-        pick = np.argmin(dist, axis=0)
-        return np.take_along_axis(cand, pick[None], axis=0)[0], ok.any(axis=0)
-    size = position.size
-    best = np.take(cand.reshape(-1), pick.reshape(-1).astype(np.intp) * size + np.arange(size))
-    return best.reshape(shape), best_dist < FAR
