@@ -36,7 +36,7 @@ class Scripted:
         self.turns.append(turn)
         return self.moves.pop(0) if self.moves else Move(self.then)  # type: ignore[arg-type]
 
-    propose = respond = _next
+    propose = respond = ultimatum = _next
 
 
 def agents_only(sc, seed: int, run: int) -> Talks:
