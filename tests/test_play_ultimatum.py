@@ -271,3 +271,47 @@ def test_when_the_students_timer_runs_out_the_draw_decides_the_ultimatum():
     assert session.game.outcome == "armed_conflict"  # and the draw (credibility 1) carried it out
     told = " ".join(line for p in session.game.paragraphs for line in p)
     assert "its sender carried out its threat" in told and "person" not in told
+
+
+class Steady:
+    """Russia in docs/teaching.md, exercise 3: ``answer`` (accept or refuse) every proposal,
+    propose the suggested values when chairing, and ``choice`` for the ultimatum."""
+
+    def __init__(self, answer: str, choice: str):
+        self.answer, self.choice = answer, choice
+        self.dues: list[Due] = []
+
+    def propose(self, turn: Turn) -> Move:
+        return Move("propose", {k: float(turn.suggestion[k]) for k in turn.open_issues})
+
+    def respond(self, turn: Turn) -> Move:
+        return Move(self.answer)  # type: ignore[arg-type]
+
+    def ultimatum(self, due: Due) -> Move:
+        self.dues.append(due)
+        return Move(self.choice)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("answer", "choice", "outcome", "utility"),
+    [
+        ("refuse", "carry_out", "armed_conflict", 0.44),
+        ("accept", "lapse", "partial_agreement", 0.51),
+        ("refuse", "lapse", "stalemate", 0.31),
+    ],
+)
+def test_the_lesson_plans_third_exercise_finds_what_it_says(answer, choice, outcome, utility):
+    """docs/teaching.md, exercise 3, seed 1: the ultimatum is Russia's to decide at round 11,
+    where the agent's draw would carry it out."""
+    from sim.scenario import load_scenario
+
+    from .factory import REPO
+
+    seat = Steady(answer, choice)
+    sc = load_scenario(REPO / "scenarios" / "nato_russia_2022.yaml")
+    result = play_run(sc, "russia", seat, seed=1)
+    (due,) = seat.dues
+    assert due.round == 11 and due.agent_carries
+    assert (result.outcome, round(result.utility, 2)) == (outcome, utility)
+    text = (REPO / "docs" / "teaching.md").read_text()
+    assert f"{utility:.2f}" in text

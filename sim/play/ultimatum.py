@@ -33,10 +33,10 @@ def due_lines(scenario: Scenario, due: Due) -> list[str]:
     lines = [f"Your ultimatum expires unmet (round {due.round}): you demanded {'; '.join(asked)}."]
     if due.source:
         lines.append(f'Its source: "{due.source}"')
-    lines.append(f"Carried out, it means {due.threat}. Let it lapse and the talks go on.")
+    lines.append(f"Carried out, it means {due.threat}; let it lapse and the talks go on.")
     carried = "war would give you" if due.consequence == "war" else "carried out you would have"
     lines.append(
-        f"Let it lapse and you have {due.now:.2f} with nothing more agreed; {carried} "
+        f"If it lapses you have {due.now:.2f} with nothing more agreed; {carried} "
         f"{due.after:.2f} (utility: 1 = everything as you want it)."
     )
     lines.append(
