@@ -25,7 +25,7 @@ from .factory import crisis
 SEED, RUN = 3, 0
 
 
-def case(credibility: float, sender: str = "a"):
+def case(credibility: float, sender: str = "a", **ultimatum):
     data = crisis(0.0, 0.0, rounds=4)
     data["actors"][1]["stances"]["x"]["red_line"] = {"at_most": 10, "assumption": "t"}
     data["ultimatums"] = [
@@ -37,6 +37,7 @@ def case(credibility: float, sender: str = "a"):
             "consequence": "war",
             "credibility": credibility,
             "source": "We expect an answer this month.",
+            **ultimatum,
         }
     ]
     return scenario_from_dict(data)
@@ -123,6 +124,19 @@ def test_choosing_what_the_draw_would_do_replays_the_agents_run(credibility, cho
     np.testing.assert_array_equal(talks.final_utilities(), plain.final_utilities())
     expected = "person" if choice == "carry_out" else ""
     assert CAUSES[talks.cause[0]] == expected
+
+
+def test_a_status_quo_threat_carried_out_moves_the_issue_and_the_talks_go_on():
+    told: list[str] = []
+    seat = Scripted("carry_out")
+    sc = case(0.0, consequence="status_quo", change={"x": 40})
+    result = play_run(sc, "a", seat, SEED, run=RUN, tell=told.extend)
+    (due,) = seat.dues
+    assert due.change == {0: 40.0} and due.after > due.now  # a wants x high: 40 beats 0
+    assert "facts on the ground: x to 40" in due.threat
+    assert "the person playing A carries out the threat: it changes the facts" in " ".join(told)
+    assert result.ultimatums == [(2, "now_or_never", True)]
+    assert not result.ended_by_person and result.rounds > 2  # the talks went on
 
 
 def test_an_agents_ultimatum_still_follows_the_draw():
