@@ -122,6 +122,7 @@ class HumanSeat(Mechanism):
         human = cls(talks, talks.mechanism, by_index)
         talks.mechanism = human
         talks.crisis.decide = human.decide
+        talks.seated[list(by_index)] = True
         return human
 
     def playing(self, actor: int) -> bool:
@@ -239,6 +240,7 @@ class HumanSeat(Mechanism):
         if move.kind == "quit":
             del self.seats[actor]
             self.quitted.add(actor)
+            self.talks.seated[actor] = False  # the agent's war motive counts again
         elif move.kind == "walk_out":
             self.ending = BREAKDOWN
         elif move.kind == "force":

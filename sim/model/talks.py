@@ -92,6 +92,9 @@ class Talks(mesa.Model):
         for m in scenario.meetings:
             if m.kind == "negotiation":
                 self.attends[[self.actor_index[p] for p in m.participants]] = True
+        # Actors a person plays (sim/model/human.py): whether they use force is the person's
+        # choice, so their war motive raises tension but draws no deliberate war.
+        self.seated = np.zeros(len(self.actor_list), dtype=bool)
         self.mechanism: Mechanism = MECHANISMS[scenario.settings.mechanism](self)
         self.crisis = Crisis(self)
 
@@ -276,8 +279,13 @@ class Talks(mesa.Model):
         self.tension = np.where(active, new, self.tension)
 
     def _hazards(self, kind, parts, shortfall, active) -> tuple[np.ndarray, np.ndarray]:
-        """Per-round hazards: war from the war motive (Fearon), walk-outs from low dialogue."""
+        """Per-round hazards: war from the war motive (Fearon), walk-outs from low dialogue.
+
+        A seated actor's motive is left out of the war hazard: a person uses force by choosing
+        to, never by a draw made for them."""
         s = self.draws.setting
+        if self.seated.any():
+            shortfall = np.where(self.seated, 0.0, shortfall)
         survive = np.exp(-s["tension_war_rate"][:, None] * self.tension[:, None] * shortfall)
         war = 1.0 - np.prod(survive, axis=1)
         if kind == "negotiation":
