@@ -1,7 +1,8 @@
 """The teaching page in a real browser (Playwright driving Debian's chromium), served on
 loopback by ``negsim app``: the page loads with nothing fetched from outside, a slider move
 redraws the distribution, one run is stepped and played to the outcome picked, and two
-students in two browser contexts join a classroom session and finish a game.
+students in two browser contexts join a classroom session and finish a game, and a student
+whose actor's ultimatum falls due unmet lets it lapse.
 
 Skipped, saying why, only outside CI when the app extra or chromium is missing; in CI
 (.ci/run installs both) a missing piece is a failure.
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +29,11 @@ REDRAW_LIMIT = 2.0  # seconds; measured at 0.3-0.7 s on a 2-core machine shared 
 
 @pytest.fixture(scope="module")
 def url():
+    yield from _serve(BASELINE)
+
+
+def _serve(scenario: Path):
+    """Serve ``scenario`` with ``negsim app`` on a free loopback port; yield its address."""
     try:
         import solara  # noqa: F401
     except ImportError:
@@ -35,7 +42,7 @@ def url():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "sim", "app", str(BASELINE), "--no-browser", "--port", str(port)],
+        [sys.executable, "-m", "sim", "app", str(scenario), "--no-browser", "--port", str(port)],
         cwd=REPO,
         env={**os.environ, "NEGSIM_APP_TIMER": "30"},
         stdout=subprocess.DEVNULL,
@@ -186,3 +193,68 @@ def test_two_students_join_a_classroom_session_and_finish_a_game(browser, url):
     assert sum(counts.values()) == 1  # the one game, against the simulated shares
     (ended,) = (o for o, n in counts.items() if n)
     assert f"ended in {ended}" in students[1].inner_text(".negsim-ended")
+
+
+@pytest.fixture(scope="module")
+def ultimatum_url(tmp_path_factory):
+    """A small case served on its own: a, at no meeting, demands x >= 60 of b and c by the end
+    of round 1 on pain of war (credibility 1: the draw would carry it out); b's and c's red
+    lines (x <= 10, x >= 60) leave no deal and the demand unmet. A student at a is asked
+    nothing but the ultimatum."""
+    from tests.factory import actor, scenario_dict, stance, write
+
+    data = scenario_dict(
+        [
+            actor(
+                "a",
+                {"x": stance(100)},
+                military_option={"p_win": 0.0, "cost": 0.0, "signal": 0.0, "assumption": "t"},
+            ),
+            actor("b", {"x": stance(0, red_line={"at_most": 10, "assumption": "t"})}),
+            actor("c", {"x": stance(100, red_line={"at_least": 60, "assumption": "t"})}),
+        ],
+        {"x": 0},
+        [{"id": "m", "name": "M", "participants": ["b", "c"], "issues": ["x"], "rounds": 2}],
+    )
+    data["ultimatums"] = [
+        {
+            "id": "now",
+            "sender": "a",
+            "demand": {"x": {"at_least": 60}},
+            "deadline": {"meeting": "m", "round": 1},
+            "consequence": "war",
+            "credibility": 1.0,
+            "source": "We expect an answer this week.",
+        }
+    ]
+    yield from _serve(write(tmp_path_factory.mktemp("ultimatum"), data))
+
+
+def test_a_student_lets_their_actors_ultimatum_lapse(browser, ultimatum_url, tmp_path):
+    lecturer = _open(browser, ultimatum_url)
+    lecturer.get_by_role("tab", name="Classroom").click()
+    lecturer.get_by_role("button", name="I am the lecturer").click()
+    lecturer.locator(".negsim-open").click()
+    code = lecturer.inner_text(".negsim-code")
+    student = _open(browser, ultimatum_url)
+    student.get_by_role("tab", name="Classroom").click()
+    student.get_by_role("button", name="I am a student").click()
+    student.get_by_label("Join code").fill(code)
+    student.get_by_label("Your name").fill("Ann")
+    student.get_by_role("button", name="A", exact=True).click()
+    lecturer.wait_for_function(
+        "() => document.querySelector('.negsim-seats')?.innerText.includes('Ann')"
+    )
+    lecturer.locator(".negsim-start").click()
+    question = student.locator(".negsim-ultimatum")
+    question.wait_for()
+    text = question.inner_text()
+    assert "Your ultimatum expires unmet (round 1)" in text
+    assert "it would carry it out" in text  # the draw the student is about to overrule
+    student.screenshot(path=str(tmp_path / "ultimatum.png"), full_page=True)
+    question.get_by_role("button", name="Let it lapse").click()
+    student.wait_for_selector(".negsim-ended", timeout=60_000)
+    ended = student.inner_text(".negsim-ended")
+    assert "armed conflict" not in ended and "of simulated" in ended
+    story = student.inner_text("body")
+    assert "the person playing A lets it lapse" in story

@@ -36,7 +36,7 @@ class Scripted:
         self.turns.append(turn)
         return self.moves.pop(0) if self.moves else Move(self.then)  # type: ignore[arg-type]
 
-    propose = respond = _next
+    propose = respond = ultimatum = _next
 
 
 def agents_only(sc, seed: int, run: int) -> Talks:
@@ -47,15 +47,18 @@ def agents_only(sc, seed: int, run: int) -> Talks:
 
 @pytest.mark.parametrize("then", ["quit", "agent"])
 def test_a_person_who_leaves_everything_to_the_agent_gets_the_agents_run(sc, then):
-    """The seam changes nothing by itself: quitting at once, or letting every timer run out,
-    replays the agents' own run exactly."""
+    """The seam changes nothing by itself: quitting at once replays the agents' own run
+    exactly; letting every timer run out replays it with the one difference a held seat
+    makes, that the seat's war motive draws no deliberate war (the person decides force)."""
     talks = Talks(sc, 3, np.array([2]))
     seat = Scripted([], then=then)
     human = HumanSeat.take(talks, {"russia": seat})
     while not talks.done:
         talks.step()
         end_round(talks, human)
-    plain = agents_only(sc, 3, 2)
+    plain = Talks(sc, 3, np.array([2]))
+    plain.seated[plain.actor_index["russia"]] = then == "agent"
+    plain.play()
     assert seat.turns, "russia must have been asked at least once"
     assert talks.outcome[0] == plain.outcome[0]
     np.testing.assert_array_equal(talks.final_utilities(), plain.final_utilities())
@@ -183,3 +186,31 @@ def test_the_lesson_plans_five_line_variant_is_a_valid_variant():
     assert russia.military_option.cost == 0.6
     assert russia.military_option.p_win.kind == "triangular"  # the rest kept from the base
     assert "negsim play scenarios/nato_russia_2022.yaml --as russia --seed 1" in text
+
+
+def test_a_seated_actors_war_motive_draws_no_war_the_person_did_not_choose():
+    """No bargaining range (p_win - cost = 0.8 > 0.5): the agent in a's seat goes to war in
+    most runs; a person in that seat who never uses force never sees a deliberate war, and one
+    who hands the seat back gets the agent's wars again."""
+    from sim.model.crisis import CAUSES
+    from sim.model.outcomes import ARMED_CONFLICT
+    from sim.scenario import scenario_from_dict
+
+    from .factory import crisis
+
+    case = scenario_from_dict(crisis(0.9, 0.1, rounds=6))
+    wars = {"agent": 0, "person": 0, "handed back": 0}
+    for run in range(30):
+        for who, moves in (("person", []), ("handed back", [Move("quit")])):
+            talks = Talks(case, 11, np.array([run]))
+            human = HumanSeat.take(talks, {"a": Scripted(moves, then="agent")})
+            while not talks.done:
+                talks.step()
+                end_round(talks, human)
+            wars[who] += int(talks.outcome[0] == ARMED_CONFLICT)
+            if who == "person" and talks.outcome[0] == ARMED_CONFLICT:
+                assert CAUSES[talks.cause[0]] == "accident"
+        wars["agent"] += int(agents_only(case, 11, run).outcome[0] == ARMED_CONFLICT)
+    assert wars["agent"] >= 20
+    assert wars["person"] == 0
+    assert wars["handed back"] == wars["agent"]

@@ -4,8 +4,9 @@ A session lives in the server's memory, shared by every browser connected to it.
 one run of the scenario (game g plays run g of the page's seed) on a thread of its own: the
 agents play the empty seats, and a student's seat waits for the student's move until the
 timer runs out, when the agent makes that one move. So a round advances as soon as every
-student it waits for has answered, or when the timer runs out. Browsers learn of changes by
-polling ``version``.
+student it waits for has answered, or when the timer runs out. When a student's actor's own
+ultimatum falls due unmet, the student decides whether it is carried out; if the timer runs
+out, the run's draw decides as for an agent. Browsers learn of changes by polling ``version``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from sim.model.human import Move, Turn
+from sim.model.human import Due, Move, Turn
 from sim.model.outcomes import OUTCOMES
 from sim.scenario.schema import Scenario
 
@@ -31,13 +32,15 @@ class ClassroomError(ValueError):
 
 @dataclass
 class Pending:
-    """A move a session waits for from one student."""
+    """A move a session waits for from one student: a turn at the table, or (``due``) the
+    decision on their actor's ultimatum falling due unmet."""
 
-    turn: Turn
+    turn: Turn | None
     proposing: bool
     deadline: float
     answer: Move | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    due: Due | None = None
 
 
 @dataclass
@@ -136,8 +139,10 @@ class Session:
             self.pending.clear()
             self._changed()
 
-    def wait_for(self, actor: str, turn: Turn, proposing: bool) -> Move:
-        pending = Pending(turn, proposing, time.monotonic() + self.timer)
+    def wait_for(
+        self, actor: str, turn: Turn | None, proposing: bool, due: Due | None = None
+    ) -> Move:
+        pending = Pending(turn, proposing, time.monotonic() + self.timer, due=due)
         with self.lock:
             self.pending[actor] = pending
             self._changed()
@@ -158,6 +163,11 @@ class Session:
             pending = self.pending.get(actor)
             if pending is None:
                 raise ClassroomError("Nothing is waiting for your move now.")
+            deciding = move.kind in ("carry_out", "lapse")
+            if pending.due is not None and not deciding:
+                raise ClassroomError("Your ultimatum is due: carry it out or let it lapse.")
+            if pending.due is None and deciding:
+                raise ClassroomError("No ultimatum of yours is due now.")
             if move.kind == "force" and not self._armed(actor):
                 raise ClassroomError(f"{self.actor_name(actor)} has no military option.")
             if pending.proposing and move.kind in ("accept", "refuse"):
@@ -192,6 +202,9 @@ class _ClassSeat:
 
     def respond(self, turn: Turn) -> Move:
         return self.session.wait_for(self.actor, turn, proposing=False)
+
+    def ultimatum(self, due: Due) -> Move:
+        return self.session.wait_for(self.actor, None, proposing=False, due=due)
 
 
 class Classroom:

@@ -207,7 +207,9 @@ def Student(sc: Scenario) -> None:
     para(f"{session.seats[me]}, you play {session.actor_name(me)}.", ["negsim-you"])
     pending = session.pending.get(me)
     game = session.game
-    if pending is not None:
+    if pending is not None and pending.due is not None:
+        Ultimatum_(session, token, pending, set_message)
+    elif pending is not None:
         Move_(session, token, pending, set_message)
     elif game is None:
         para("Waiting for the lecturer to start a game.", ["negsim-wait"])
@@ -236,6 +238,40 @@ def Debrief(session: Session, actor: str, utility: float) -> str:
         f"Your utility: {utility:.2f}, better than {100 * better:.0f}% of simulated "
         f"{session.actor_name(actor)}s."
     )
+
+
+CARRY_LABEL = {"war": "Carry it out (war)", "walk_out": "Carry it out (walk out)"}
+
+
+@solara.component
+def Ultimatum_(session: Session, token: str, pending, set_message) -> None:
+    """The student's own ultimatum falls due unmet: carry it out or let it lapse (the timer
+    leaves it to the run's draw, as for an agent)."""
+    from sim.play.ultimatum import due_lines
+
+    due = pending.due
+
+    def send(move: Move) -> None:
+        try:
+            session.answer(token, move)
+            set_message("")
+        except ClassroomError as exc:
+            set_message(str(exc))
+
+    left = max(0, pending.deadline - time.monotonic())
+    with solara.Div(classes=["negsim-ultimatum"]):
+        for line in due_lines(session.scenario, due):
+            para(line)
+        para(
+            f"Carry it out or let it lapse? ({left:.0f} s; when time runs out, the agent "
+            "decides as this run's draw says)"
+        )
+        with solara.Row(style="flex-wrap: wrap"):
+            solara.Button(
+                CARRY_LABEL.get(due.consequence, "Carry it out"),
+                on_click=lambda: send(Move("carry_out")),
+            )
+            solara.Button("Let it lapse", on_click=lambda: send(Move("lapse")))
 
 
 @solara.component

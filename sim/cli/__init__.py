@@ -8,8 +8,11 @@ Each family of commands is one module of this package; importing them registers 
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import sys
+from typing import NoReturn
 
 # Importing each family registers its commands on ``app``, in this order (negsim --help's).
 # isort: off
@@ -25,6 +28,21 @@ def _what() -> str:
     """The command being run, in a few words, for the one line an interrupt prints."""
     args = [a for a in sys.argv[1:3] if a]
     return " ".join(args) or "the command"
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit at once after an interrupt, the cleaning up already done by unwinding.
+
+    The interpreter's own exit would join the process pool's manager thread, which on Python
+    before 3.13 can hang or print a traceback once its workers have been killed (CPython
+    gh-125451); nothing of ours is left to run at exit, so the streams are flushed and the
+    process ends here.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def main() -> None:
@@ -44,10 +62,10 @@ def main() -> None:
         sys.exit(2)
     except Interrupted as exc:
         _say(err, f"negsim: {_what()} interrupted by {exc.name}; nothing was written")
-        sys.exit(exc.exit_code)
+        _leave(exc.exit_code)
     except KeyboardInterrupt:
         _say(err, f"negsim: {_what()} interrupted; nothing was written")
-        sys.exit(130)
+        _leave(130)
     except Exception as exc:
         if os.environ.get("NEGSIM_DEBUG"):
             raise

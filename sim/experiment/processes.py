@@ -153,12 +153,6 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             proc.join(timeout=2)
-        # The pool's manager thread closes its wake-up pipe when it sees the workers gone; left
-        # running, it races the interpreter's exit hook that writes to that pipe (CPython
-        # gh-125451, a lock added in 3.13) and prints a traceback after our one-line message.
-        manager = getattr(pool, "_executor_manager_thread", None)
-        if manager is not None:
-            manager.join(timeout=2)
         raise
     pool.shutdown(wait=True)
 

@@ -9,6 +9,7 @@ section 12, gives the formulas.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     from .talks import Talks
 
 # Why a run ended, beside its outcome (the ``cause`` column of outcomes.csv).
-# "person": a student in play mode walked out or used force (sim/model/human.py).
+# "person": a student in play mode walked out, used force or carried out their own actor's
+# ultimatum (sim/model/human.py).
 CAUSES: tuple[str, ...] = ("", "deliberate", "accident", "ultimatum", "walk_out", "person")
 NO_CAUSE, DELIBERATE, ACCIDENT, ULTIMATUM, WALK_OUT, PERSON = range(6)
 # Event fields that set an actor attribute of the same meaning (schema name -> Actor attribute).
@@ -48,6 +50,7 @@ class CrisisNews:
     fired: list[tuple[int, np.ndarray]] = field(default_factory=list)  # ultimatum, runs
     lapsed: list[tuple[int, np.ndarray]] = field(default_factory=list)  # unmet, not carried out
     met: list[tuple[int, np.ndarray]] = field(default_factory=list)  # demand met by the deadline
+    chosen: list[tuple[int, np.ndarray]] = field(default_factory=list)  # a person decided
     accident_hazard: np.ndarray | None = None  # [R]
 
 
@@ -71,6 +74,9 @@ class Crisis:
         self.contact = self.draws.contact.copy()
         self.issue = {x.id: k for k, x in enumerate(sc.issues)}
         self.news = CrisisNews()
+        # Set by a person's seat (sim/model/human.py): decide(j) -> True (carry out), False
+        # (let lapse) or None (the draw decides) for ultimatum j falling due unmet in run 0.
+        self.decide: Callable[[int], bool | None] | None = None
 
     # ---- events ------------------------------------------------------------------------
     def start_round(self, t: int, active: np.ndarray) -> None:
@@ -187,7 +193,7 @@ class Crisis:
             if self.ultimatum_round[j] != t:
                 continue
             unmet = active & self._unmet(j, talks.values)
-            fire = unmet & self.draws.executes[:, j]
+            fire = self._carried_out(j, unmet)
             self.resolved[active, j] = True
             self.news.met.append((j, active & ~unmet))
             self.news.lapsed.append((j, unmet & ~fire))
@@ -203,6 +209,25 @@ class Crisis:
                     talks.values[move, k] = v
                     talks.status_quo[move, k] = v
         return war, walk
+
+    def _carried_out(self, j: int, unmet: np.ndarray) -> np.ndarray:
+        """Runs [R] in which ultimatum j, unmet, is carried out: the run's draw, unless a
+        person in the sender's seat decides (``decide``, run 0: play mode is one run).
+
+        The draw was made up front and is read either way, so whatever the person decides,
+        no other random number of the run shifts.
+        """
+        fire = unmet & self.draws.executes[:, j]
+        if self.decide is None or not unmet[0]:
+            return fire
+        choice = self.decide(j)
+        if choice is None:
+            return fire
+        fire[0] = choice
+        person = np.zeros_like(unmet)
+        person[0] = True
+        self.news.chosen.append((j, person))
+        return fire
 
     # ---- linkage and side payments ----------------------------------------------------------
     def link(self, settled_now: np.ndarray) -> np.ndarray:

@@ -94,6 +94,9 @@ class Talks(mesa.Model):
         for m in scenario.meetings:
             if m.kind == "negotiation":
                 self.attends[[self.actor_index[p] for p in m.participants]] = True
+        # Actors a person plays (sim/model/human.py): whether they use force is the person's
+        # choice, so their war motive raises tension but draws no deliberate war.
+        self.seated = np.zeros(len(self.actor_list), dtype=bool)
         self.mechanism: Mechanism = MECHANISMS[scenario.settings.mechanism](self)
         self.crisis = Crisis(self)
 
@@ -290,8 +293,11 @@ class Talks(mesa.Model):
         """Per-round hazards: war from the war motive (Fearon), walk-outs from low dialogue.
 
         ``motives``: each actor's war shortfall [R]; war comes unless every actor's motive
-        lets peace survive (the product is taken actor by actor, as np.prod takes it)."""
+        lets peace survive (the product is taken actor by actor, as np.prod takes it). A
+        seated actor's motive is left out of the war hazard: a person uses force by choosing
+        to, never by a draw made for them."""
         s = self.draws.setting
+        motives = [np.zeros_like(m) if self.seated[i] else m for i, m in enumerate(motives)]
         rate = -s["tension_war_rate"] * self.tension
         war = 1.0 - functools.reduce(np.multiply, [np.exp(rate * m) for m in motives])
         if kind == "negotiation":

@@ -24,7 +24,7 @@ class Debrief:
     def sentence(self) -> str:
         share = f"{100 * self.better_than:.0f}%"
         line = f"{self.utility:.2f} is better than {share} of simulated {self.actor}s"
-        if self.as_good >= 0.005:
+        if round(100 * self.as_good) >= 1:
             line += f" (and as good as another {100 * self.as_good:.0f}%)"
         return line + "."
 

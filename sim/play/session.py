@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.model.crisis import CAUSES
 from sim.model.human import HumanSeat, Seat, end_round
-from sim.model.outcomes import ONGOING, OUTCOMES
+from sim.model.outcomes import OUTCOMES
 from sim.model.talks import Talks
 from sim.report.narrate import Narrator
 from sim.scenario.schema import Scenario
@@ -23,7 +24,10 @@ class Played:
     utility: float  # the person's actor's final utility (1 = its ideal everywhere)
     handed_over: bool  # the person quit and the agent finished the run for them
     moves: int  # moves the person made
-    ended_by_person: bool  # the person walked out or used force
+    ended_by_person: bool  # the person walked out, used force or carried out their ultimatum
+    ultimatums: list[tuple[int, str, bool]] = field(default_factory=list)
+    # (round, ultimatum id, carried out) for each of their actor's ultimatums the person decided
+    ended_by_ultimatum: bool = False  # the person's ending was their ultimatum carried out
 
 
 def play_run(
@@ -41,13 +45,16 @@ def play_run(
     """
     talks, human = _play(scenario, {actor: seat}, seed, run, tell)
     utility = float(talks.final_utilities()[0, talks.actor_index[actor]])
+    by_person = CAUSES[int(talks.cause[0])] == "person"
     return Played(
         outcome=OUTCOMES[int(talks.outcome[0])],
         rounds=int(talks.rounds[0]),
         utility=utility,
         handed_over=bool(human.quitted),
         moves=sum(m.kind not in ("quit", "agent") for _, _, m in human.moves),
-        ended_by_person=human.ending != ONGOING and human.ending == talks.outcome[0],
+        ended_by_person=by_person,
+        ultimatums=list(human.ultimatums),
+        ended_by_ultimatum=by_person and bool(human.carried),
     )
 
 

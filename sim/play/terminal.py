@@ -11,9 +11,12 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from sim.model.human import Move, Turn
+from sim.model.human import Due, Move, Turn
 from sim.report.narrate import in_words
 from sim.scenario.schema import Scenario
+
+from .ultimatum import HELP as ULTIMATUM_HELP
+from .ultimatum import QUESTION, due_lines
 
 HELP = (
     "Commands: accept | refuse | propose ISSUE=VALUE ... (values 0-100; issues not named keep "
@@ -121,8 +124,26 @@ class TerminalSeat:
             values[self.issue_ids.index(issue)] = value
         return values
 
+    def parse_ultimatum(self, text: str) -> Move | None:
+        """``carry``/``lapse`` for an ultimatum falling due; None for help; BadMove otherwise."""
+        words = " ".join(text.strip().lower().split())
+        if words == "help":
+            return None
+        if words == "quit":
+            return Move("quit")
+        if words in ("carry", "carry out", "carry it out"):
+            return Move("carry_out")
+        if words in ("lapse", "let lapse", "let it lapse"):
+            return Move("lapse")
+        raise BadMove(
+            f"Your ultimatum is due: answer carry or lapse (help explains); got {text.strip()!r}."
+        )
+
     def _ask(self, turn: Turn, proposing: bool) -> Move:
         self._show(turn, proposing)
+        return self._read(lambda text: self.parse(text, turn, proposing), HELP)
+
+    def _read(self, parse: Callable[[str], Move | None], help_text: str) -> Move:
         while True:
             try:
                 text = next(self.lines)
@@ -133,12 +154,12 @@ class TerminalSeat:
             if self.echo:
                 self.say(f"> {text.rstrip()}")
             try:
-                move = self.parse(text, turn, proposing)
+                move = parse(text)
             except BadMove as exc:
                 self.say(str(exc))
                 continue
             if move is None:
-                self.say(HELP)
+                self.say(help_text)
                 continue
             return move
 
@@ -147,6 +168,13 @@ class TerminalSeat:
 
     def respond(self, turn: Turn) -> Move:
         return self._ask(turn, proposing=False)
+
+    def ultimatum(self, due: Due) -> Move:
+        self.say("")
+        for line in due_lines(self.sc, due):
+            self.say(line)
+        self.say(QUESTION)
+        return self._read(self.parse_ultimatum, ULTIMATUM_HELP)
 
 
 ENDINGS = {
@@ -173,6 +201,8 @@ def play(
 
     seat = TerminalSeat(scenario, actor, lines, say, echo)
     say(f"You play {seat.name}. {HELP}")
+    if any(u.sender == actor for u in scenario.ultimatums):
+        say("If an ultimatum of yours falls due unmet, you decide: carry it out or let it lapse.")
 
     def tell(paragraph: list[str]) -> None:
         for line in paragraph:
@@ -186,8 +216,17 @@ def play(
         f"The talks ended in round {played.rounds}: {played.outcome.replace('_', ' ')} "
         f"({ENDINGS[played.outcome]})."
     )
+    told = played.ultimatums[:-1] if played.ended_by_ultimatum else played.ultimatums
+    for round_, _, carried in told:  # the one that ended the run is told just below
+        say(
+            f"Round {round_}: you carried out your ultimatum, and the talks went on."
+            if carried
+            else f"Round {round_}: you let your ultimatum lapse, and the talks went on."
+        )
     if played.ended_by_person:
         how = "walked out" if played.outcome == "breakdown" else "used force"
+        if played.ended_by_ultimatum:
+            how = "carried out your ultimatum"
         say(f"You {how}: the run ended there, whatever the hazards would have drawn.")
     if played.handed_over:
         say(

@@ -61,6 +61,7 @@ def crisis_lines(talks: Talks, rec: RoundRecord, run: int = 0, short: bool = Fal
                 if on:
                     why = f"it will not meet while {_names(on)} is on the table"
             lines.append(f"{a.name} stays away: {why}.")
+    chosen = {j for j, runs in news.chosen if runs[run]}  # decided by a person, not drawn
     for key, verb in (("met", "is met"), ("lapsed", "is not met, but"), ("fired", "is not met:")):
         for j, runs in getattr(news, key):
             if not runs[run]:
@@ -69,12 +70,19 @@ def crisis_lines(talks: Talks, rec: RoundRecord, run: int = 0, short: bool = Fal
             sender = talks.actor_list[talks.actor_index[u.sender]].name
             if key == "met":
                 lines.append(f"{sender}'s ultimatum falls due and its demand {verb}.")
+            elif key == "lapsed" and j in chosen:
+                lines.append(
+                    f"{sender}'s ultimatum falls due; its demand is not met, and the person "
+                    f"playing {sender} lets it lapse: the threat is not carried out."
+                )
             elif key == "lapsed":
                 lines.append(
                     f"{sender}'s ultimatum falls due; its demand {verb} {sender} does not "
                     "carry out its threat."
                 )
             else:
+                if j in chosen:
+                    verb = f"is not met, and the person playing {sender} carries out the threat:"
                 what = {
                     "war": "it goes to war",
                     "walk_out": "it walks out of the talks",

@@ -205,11 +205,17 @@ class Narrator:
         sc, talks = self.sc, self.talks
         self.say()
         cause = CAUSES[talks.cause[0]]
+        news = rec.crisis
+        fired = set() if news is None else {j for j, runs in news.fired if runs[0]}
+        # A person's own ultimatum carried out (play mode) ends the run with cause 'person' too.
+        carried = news is not None and any(runs[0] and j in fired for j, runs in news.chosen)
         war_reason = {
             "accident": "an unintended clash between forces in contact turned into war (the "
             "accident hazard fired), though no one chose it",
             "ultimatum": "an ultimatum fell due unmet and its sender carried out its threat",
-            "person": "a person at the table chose to use force",
+            "person": "a person at the table chose to carry out their ultimatum of war"
+            if carried
+            else "a person at the table chose to use force",
         }.get(
             cause,
             "force is worth more than anything on the table to a party that has it, and the "
@@ -221,7 +227,10 @@ class Narrator:
             "stalemate": "the agenda is over and nothing is settled, though the sides still talk",
             "breakdown": {
                 "ultimatum": "an ultimatum fell due unmet and its sender walked out",
-                "person": "a person at the table chose to walk out, and talks collapse",
+                "person": "a person at the table chose to carry out their ultimatum and walk "
+                "out, and talks collapse"
+                if carried
+                else "a person at the table chose to walk out, and talks collapse",
             }.get(cause, "a party walks out (the walk-out hazard fired) and talks collapse"),
             "armed_conflict": war_reason,
         }
