@@ -84,6 +84,7 @@ def first_nearest(
     cand = np.empty((len(ends), *shape))
     dist, far, closer = np.empty(shape), np.empty(shape), np.empty(shape, dtype=bool)
     pick = np.zeros(shape, dtype=np.uint8 if len(ends) < 256 else np.intp)
+    step = np.empty_like(pick)
     best_dist = None
     refused = []
     for j, end in enumerate(ends):
@@ -97,7 +98,8 @@ def first_nearest(
             best_dist = dist.copy()
             continue
         np.less(dist, best_dist, out=closer)
-        np.maximum(pick, closer * pick.dtype.type(j), out=pick)  # j where strictly closer
+        np.multiply(closer, pick.dtype.type(j), out=step)
+        np.maximum(pick, step, out=pick)  # j where strictly closer
         np.minimum(best_dist, dist, out=best_dist)
     assert best_dist is not None
     if np.isnan(best_dist.max()):  # np.minimum kept any NaN

@@ -57,6 +57,7 @@ class CompromiseWeights:
     each: list[np.ndarray]  # [..., K] per actor at the table: capability x salience
     cares: np.ndarray  # [..., K] someone at the table cares about the issue (total > 0)
     divisor: np.ndarray  # [..., K] the total where it is positive, else 1
+    everywhere: bool = False  # someone cares about every issue in every run
 
 
 def compromise_weights(
@@ -66,7 +67,7 @@ def compromise_weights(
     each = [c[..., None] * s for c, s in zip(capability, salience, strict=True)]
     total = add_up(each)  # the sum over the table, without stacking it
     cares = total > 0
-    return CompromiseWeights(each, cares, np.where(cares, total, 1.0))
+    return CompromiseWeights(each, cares, np.where(cares, total, 1.0), bool(cares.all()))
 
 
 def weighted_position(
@@ -76,4 +77,6 @@ def weighted_position(
     position [..., K] in the same order."""
     mean = add_up([w * x for w, x in zip(weights.each, position, strict=True)])
     mean /= weights.divisor
+    if weights.everywhere and mean.shape == np.shape(fallback):
+        return mean  # the fallback is never taken
     return np.where(weights.cares, mean, fallback)
