@@ -240,6 +240,19 @@ def Debrief(session: Session, actor: str, utility: float) -> str:
     )
 
 
+def _sender(session: Session, token: str, set_message):
+    """Sends a student's move; a move the session refuses shows its one-line reason."""
+
+    def send(move: Move) -> None:
+        try:
+            session.answer(token, move)
+            set_message("")
+        except ClassroomError as exc:
+            set_message(str(exc))
+
+    return send
+
+
 CARRY_LABEL = {"war": "Carry it out (war)", "walk_out": "Carry it out (walk out)"}
 
 
@@ -251,13 +264,7 @@ def Ultimatum_(session: Session, token: str, pending, set_message) -> None:
 
     due = pending.due
 
-    def send(move: Move) -> None:
-        try:
-            session.answer(token, move)
-            set_message("")
-        except ClassroomError as exc:
-            set_message(str(exc))
-
+    send = _sender(session, token, set_message)
     left = max(0, pending.deadline - time.monotonic())
     with solara.Div(classes=["negsim-ultimatum"]):
         for line in due_lines(session.scenario, due):
@@ -281,13 +288,7 @@ def Move_(session: Session, token: str, pending, set_message) -> None:
     start = turn.suggestion if pending.proposing else turn.proposal
     values, set_values = solara.use_state({k: float(start[k]) for k in turn.open_issues})
 
-    def send(move: Move) -> None:
-        try:
-            session.answer(token, move)
-            set_message("")
-        except ClassroomError as exc:
-            set_message(str(exc))
-
+    send = _sender(session, token, set_message)
     left = max(0, pending.deadline - time.monotonic())
     if pending.proposing:
         para(f"Round {turn.round}, {turn.meeting}: you chair. Propose ({left:.0f} s).")
