@@ -45,6 +45,14 @@ class Response:
 class Actor(mesa.Agent):
     """A party to the talks; who it is and what it wants come only from the scenario file."""
 
+    # Its arrays with a run axis (``Talks.per_run``, sim/model/rows.py): those fixed once it
+    # is built, and those the talks and events write; a new per-run attribute must be named.
+    FIXED: tuple[str, ...] = ("ideal", "salience", "weights", "at_least", "at_most", "_below")
+    FIXED += ("_above", "capability", "patience", "aspiration")
+    CHANGING: tuple[str, ...] = ("position", "expected_deal", "flexibility", "dialogue")
+    CHANGING += ("time_pressure", "war_cost", "p_win", "cost_of_war", "signal")
+    ERRORS: tuple[str, ...] = ("position_error", "resolve_error")  # [N, R, ...]: axis 1
+
     def __init__(self, model: Talks, index: int, spec: ActorSpec, draws: Draws):
         super().__init__(model)
         self.index = index
@@ -67,7 +75,7 @@ class Actor(mesa.Agent):
         self.at_least = draws.stance["at_least"][:, index].copy()
         self.at_most = draws.stance["at_most"][:, index].copy()
         # Red lines do not move during a run: the bounds an offer crosses them at are kept.
-        self._crossing = (self.at_least - 1e-9, self.at_most + 1e-9)
+        self._below, self._above = self.at_least - 1e-9, self.at_most + 1e-9
         for name in ACTOR_FIELDS:
             setattr(self, name, draws.actor[name][:, index].copy())
         self.p_win = draws.actor["p_win"][:, index].copy()
@@ -213,9 +221,8 @@ class Actor(mesa.Agent):
 
     def crosses(self, proposal: np.ndarray) -> np.ndarray:
         """Where ``proposal`` [R, K] crosses one of its red lines (beyond the tolerance)."""
-        below, above = self._crossing
-        out = proposal < below
-        out |= proposal > above
+        out = proposal < self._below
+        out |= proposal > self._above
         return out
 
     # ---- what it believes of the others -------------------------------------------------

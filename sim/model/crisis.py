@@ -10,7 +10,7 @@ section 12, gives the formulas.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -77,6 +77,12 @@ class Crisis:
         # Set by a person's seat (sim/model/human.py): decide(j) -> True (carry out), False
         # (let lapse) or None (the draw decides) for ultimatum j falling due unmet in run 0.
         self.decide: Callable[[int], bool | None] | None = None
+
+    def per_run(self) -> list[tuple[object, str, int, bool]]:
+        """Its arrays with a run axis (``Talks.per_run``): its state, and its draws (read)."""
+        own = [(self, name, 0, True) for name in ("resolved", "left", "contact")]
+        drawn = [f.name for f in fields(self.draws) if f.name != "inputs"]
+        return own + [(self.draws, name, 0, False) for name in drawn]
 
     # ---- events ------------------------------------------------------------------------
     def start_round(self, t: int, active: np.ndarray) -> None:

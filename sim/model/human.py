@@ -300,6 +300,9 @@ class HumanSeat(Mechanism):
         for a, position in zip(people, held, strict=True):
             a.position = position  # a person concedes by proposing, not by the agents' rule
 
+    def rows_changed(self) -> None:
+        self.inner.rows_changed()
+
     def consult(self, parts: list[Actor]) -> None:
         self.inner.consult(parts)
 

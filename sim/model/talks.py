@@ -1,7 +1,8 @@
 """The talks: a Mesa model that plays one round of the agenda per step, for R runs at once.
 
 Runs that have ended are masked, not removed, so run k's arrays stay in place and the same
-code serves one run told in words (R = 1) and a Monte Carlo of thousands.
+code serves one run told in words (R = 1) and a Monte Carlo of thousands; a large batch played
+to the end without a watcher sets its ended runs aside instead (sim/model/rows.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,14 @@ from .outcomes import (
     PARTIAL,
     STALEMATE,
 )
+from .rows import SetAside, Slot
 from .schedule import RANDOM, RoundPlan, build_schedule
+
+# A batch of at least this many rows sets its ended runs aside once no more than this share of
+# its rows still talk: each time costs a copy of every per-run array, and the rounds after it
+# then cost the share still talking (sim/model/rows.py).
+SET_ASIDE_ROWS = 1024
+SET_ASIDE_SHARE = 0.75
 
 
 @dataclass
@@ -99,6 +107,10 @@ class Talks(mesa.Model):
         self.seated = np.zeros(len(self.actor_list), dtype=bool)
         self.mechanism: Mechanism = MECHANISMS[scenario.settings.mechanism](self)
         self.crisis = Crisis(self)
+        # The rows of the full batch still played while ended runs are set aside, else None.
+        self.rows: np.ndarray | None = None
+        # Whether each round leaves a RoundRecord (an unwatched play needs none).
+        self.recording = True
 
     # ---- state views -----------------------------------------------------------------------
     @property
@@ -139,8 +151,9 @@ class Talks(mesa.Model):
         table[list(plan.issues)] = True
         open_issues = table[None, :] & ~self.settled & active[:, None]
         present = self.crisis.present(plan, open_issues)
-        before = self.positions()
-        tension_before = self.tension.copy()
+        recording = self.recording
+        before = self.positions() if recording else None
+        tension_before = self.tension.copy() if recording else None
         proposal, responses = None, {}
         settled_now = np.zeros_like(self.settled)
 
@@ -184,35 +197,36 @@ class Talks(mesa.Model):
 
         self._bloc_cohesion(parts, active)
         motives = [a.war_shortfall(self.values) for a in self.actor_list]
-        shortfall = np.stack(motives, 1)
         self._update_tension(parts, motives, settled_now, active)
         war_h, break_h = self._hazards(meeting.kind, parts, motives, active)
         self.war_risk = np.where(active, war_h, self.war_risk)
         ended = self._terminate(war_h, break_h, active)
-        record = RoundRecord(
-            t=self.t,
-            plan=plan,
-            active=active,
-            proposers=proposers,
-            proposal=proposal,
-            open_issues=open_issues,
-            responses=responses,
-            settled_now=settled_now,
-            positions_before=before,
-            positions_after=self.positions(),
-            shortfall=shortfall,
-            tension_parts={
-                k: np.broadcast_to(v, self.tension.shape) for k, v in self.tension_parts.items()
-            },
-            tension_before=tension_before,
-            tension_after=self.tension.copy(),
-            war_hazard=war_h,
-            breakdown_hazard=break_h,
-            ended=ended,
-            crisis=self.crisis.news,
-        )
+        self.record = None
+        if recording:
+            assert before is not None and tension_before is not None
+            self.record = RoundRecord(
+                t=self.t,
+                plan=plan,
+                active=active,
+                proposers=proposers,
+                proposal=proposal,
+                open_issues=open_issues,
+                responses=responses,
+                settled_now=settled_now,
+                positions_before=before,
+                positions_after=self.positions(),
+                shortfall=np.stack(motives, 1),
+                tension_parts={
+                    k: np.broadcast_to(v, self.tension.shape) for k, v in self.tension_parts.items()
+                },
+                tension_before=tension_before,
+                tension_after=self.tension.copy(),
+                war_hazard=war_h,
+                breakdown_hazard=break_h,
+                ended=ended,
+                crisis=self.crisis.news,
+            )
         self.t += 1
-        self.record = record
 
     def _recognise(self, parts: list[Actor], table: np.ndarray) -> np.ndarray:
         """Each run's proposer [R], drawn with probability proportional to capability times
@@ -337,11 +351,53 @@ class Talks(mesa.Model):
 
     # ---- a whole run -------------------------------------------------------------------------
     def play(self, on_round=None) -> None:
-        """Step until every run has ended; ``on_round(record)`` sees each round."""
-        while not self.done:
-            self.step()
-            if on_round is not None:
-                on_round(self.record)
+        """Step until every run has ended; ``on_round(record)`` sees each round.
+
+        Unwatched, rounds leave no record, and a large batch sets its ended runs aside as
+        they accumulate and puts them back at the end: the same numbers, with the late
+        rounds computing only the runs still talking. A watcher sees every run's rows in
+        every record instead.
+        """
+        aside = SetAside() if on_round is None else None
+        self.recording = on_round is not None
+        try:
+            while not self.done:
+                if aside is not None:
+                    self._set_aside_ended(aside)
+                self.step()
+                if on_round is not None:
+                    on_round(self.record)
+        finally:
+            self.recording = True
+            if aside is not None and aside.rows is not None:
+                aside.restore()
+                self.rows = None
+                self.crisis.news = CrisisNews()  # the last round's, of the rows then played
+                self.mechanism.rows_changed()
+
+    def _set_aside_ended(self, aside: SetAside) -> None:
+        active = self.active
+        if len(active) < SET_ASIDE_ROWS or active.sum() > SET_ASIDE_SHARE * len(active):
+            return
+        aside.drop(self.per_run(), active)
+        self.rows = aside.rows
+        self.mechanism.rows_changed()
+
+    def per_run(self) -> list[Slot]:
+        """Every array of the batch's state with a run axis, read or written while it plays
+        (sim/model/rows.py; the draws read only when the model is built are not here)."""
+        written = ("status_quo", "values", "settled", "tension", "war_risk", "outcome")
+        written += ("cause", "rounds")
+        slots: list[Slot] = [(self, name, 0, True) for name in written]
+        slots += [(self, name, 0, False) for name in ("runs", "learning_rate", "bloc_cohesion")]
+        slots += [(self.draws.setting, name, 0, False) for name in self.draws.setting]
+        slots.append((self.draws, "hazard_u", 0, False))
+        slots += self.crisis.per_run()
+        for a in self.actor_list:
+            slots += [(a, name, 0, False) for name in a.FIXED]
+            slots += [(a, name, 0, True) for name in a.CHANGING]
+            slots += [(a, name, 1, True) for name in a.ERRORS]
+        return slots
 
     def release(self) -> None:
         """Let this model be freed once its results are read.

@@ -10,8 +10,10 @@ of a column of inputs.csv, the key of its random numbers and the override that f
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,13 +93,15 @@ def field_bounds(info: FieldInfo) -> Bounds | None:
     return None
 
 
-def numeric_fields(model: type[BaseModel]) -> dict[str, Bounds]:
+@functools.cache
+def numeric_fields(model: type[BaseModel]) -> Mapping[str, Bounds]:
     """A schema model's fields that may be numbers or distributions, with their bounds, in order.
 
     This is how the draws are declared once: every such field of Actor, Settings and the rest
-    is drawn under its own name without a list kept by hand.
+    is drawn under its own name without a list kept by hand. A class's fields do not change,
+    so each is read once (building every batch's draws asked again, about 5 ms a batch).
     """
-    out = {}
+    out: dict[str, Bounds] = {}
     for name, info in model.model_fields.items():
         bounds = next((m for m in info.metadata if isinstance(m, Bounds)), None)
         if bounds is None and _is_model(_unwrap(info.annotation)):
@@ -108,7 +112,7 @@ def numeric_fields(model: type[BaseModel]) -> dict[str, Bounds]:
                     bounds = next((m for m in arg.__metadata__ if isinstance(m, Bounds)), None)
         if bounds is not None:
             out[name] = bounds
-    return out
+    return types.MappingProxyType(out)
 
 
 @dataclass(frozen=True)

@@ -74,8 +74,10 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
+@lru_cache(maxsize=65536)
 def key_word(key: str, index: int = 0) -> int:
-    """B[key, index]: the key's part of the counter, computed once per quantity."""
+    """B[key, index]: the key's part of the counter, computed once per quantity (and kept:
+    every batch of a scenario asks for the same few thousand)."""
     return mix(key_hash(key) + (index + 1) * GOLDEN)
 
 

@@ -48,6 +48,9 @@ class Bargaining(Mechanism):
         # Compromise weights by table (actor indices): one computation per table per run.
         self._table_weights: dict[tuple[int, ...], CompromiseWeights] = {}
 
+    def rows_changed(self) -> None:
+        self._table_weights.clear()  # kept per run: computed again for the rows now played
+
     # ---- proposals -----------------------------------------------------------------------
     def focal_point(
         self, proposer: Actor, parts: list[Actor], positions: list[np.ndarray] | None = None

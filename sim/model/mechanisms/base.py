@@ -35,6 +35,10 @@ class Mechanism:
     def __init__(self, talks: Talks):
         self.talks = talks
 
+    def rows_changed(self) -> None:
+        """The batch's rows were set aside or put back (sim/model/rows.py): anything kept
+        per run across rounds must be dropped or mapped to the new rows."""
+
     def propose(
         self, plan: RoundPlan, proposer: Actor, deciders: list[Actor], open_: np.ndarray
     ) -> np.ndarray:

@@ -83,7 +83,7 @@ class ExpectedUtility(Bargaining):
         kind = np.take_along_axis(rnd.offer_kind, np.maximum(rnd.accepted, 0)[..., None], -1)
         took = rnd.accepted >= 0
         self.moves[talks.t] = (
-            rows[0],
+            rows[0] if talks.rows is None else talks.rows[rows[0]],  # runs of the full batch
             rows[1],
             np.where(took, kind[..., 0], eu.NO_OFFER).astype(np.int8),
             np.where(took, by, -1),

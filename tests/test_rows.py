@@ -1,0 +1,139 @@
+"""Setting ended runs aside while a batch plays (sim/model/rows.py) changes no number.
+
+A watched play (``on_round``) keeps every row in every round; an unwatched one drops the ended
+runs and puts them back. Both must leave the same state, bit for bit, on every bundled scenario
+under every mechanism and settlement mode; and every array with a run axis must be declared,
+or a new one would be silently left at its reduced size.
+"""
+
+from __future__ import annotations
+
+import copy
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from sim.model import talks as talks_module
+from sim.model.mechanisms import MECHANISMS
+from sim.model.rows import SetAside
+from sim.model.talks import Talks
+from sim.scenario import load_scenario, scenario_from_dict
+
+from .factory import REPO
+
+SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
+
+
+def test_dropping_twice_and_restoring_puts_every_row_back_where_it_was():
+    state = SimpleNamespace(
+        a=np.arange(6.0),  # written, run axis first
+        b=np.arange(12.0).reshape(2, 6),  # written, run axis second
+        c=np.arange(6) * 10,  # only read
+    )
+    table = {"d": np.arange(6) + 100}  # a dict holds one too
+    slots = [(state, "a", 0, True), (state, "b", 1, True), (state, "c", 0, False)]
+    slots.append((table, "d", 0, False))
+    aside = SetAside()
+    aside.drop(slots, np.array([True, False, True, True, False, True]))  # rows 0, 2, 3, 5
+    assert aside.rows.tolist() == [0, 2, 3, 5]
+    assert state.c.tolist() == [0, 20, 30, 50] and table["d"].tolist() == [100, 102, 103, 105]
+    state.a = state.a + 1000  # written anew
+    state.b[:] = -state.b  # written in place
+    aside.drop(slots, np.array([False, True, False, True]))  # of those, rows 2 and 5
+    assert aside.rows.tolist() == [2, 5]
+    assert state.a.tolist() == [1002.0, 1005.0]
+    state.a[0] = 7.0
+    aside.restore()
+    assert aside.rows is None
+    assert state.a.tolist() == [1000.0, 1.0, 7.0, 1003.0, 4.0, 1005.0]
+    assert state.b.tolist() == [
+        [-0.0, 1.0, -2.0, -3.0, 4.0, -5.0],
+        [-6.0, 7.0, -8.0, -9.0, 10.0, -11.0],
+    ]
+    assert state.c.tolist() == [0, 10, 20, 30, 40, 50]
+    assert table["d"].tolist() == [100, 101, 102, 103, 104, 105]
+
+
+def _variant(path, mechanism: str, settlement: str):
+    data = load_scenario(path).model_dump(mode="json", by_alias=True, exclude_none=True)
+    data = copy.deepcopy(data)
+    data.setdefault("settings", {}).update(mechanism=mechanism, settlement=settlement)
+    return scenario_from_dict(data)
+
+
+def _state(talks: Talks) -> list[np.ndarray]:
+    return [
+        np.asarray(h[name] if isinstance(h, dict) else getattr(h, name))
+        for h, name, _, _ in talks.per_run()
+    ]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("mechanism", sorted(MECHANISMS))
+@pytest.mark.parametrize("settlement", ["issue_by_issue", "package"])
+def test_an_unwatched_play_ends_in_the_state_of_a_watched_one(
+    path, mechanism, settlement, monkeypatch
+):
+    # Small thresholds: rows are set aside at nearly every round, several times per play.
+    monkeypatch.setattr(talks_module, "SET_ASIDE_ROWS", 16)
+    monkeypatch.setattr(talks_module, "SET_ASIDE_SHARE", 0.97)
+    sc = _variant(path, mechanism, settlement)
+    watched, unwatched = Talks(sc, 7, 1200), Talks(sc, 7, 1200)
+    drops = []
+    original = talks_module.Talks._set_aside_ended
+
+    def counting(self, aside):
+        original(self, aside)
+        drops.append(None if aside.rows is None else len(aside.rows))
+
+    monkeypatch.setattr(talks_module.Talks, "_set_aside_ended", counting)
+    watched.play(lambda rec: None)
+    unwatched.play()
+    assert len(set(d for d in drops if d is not None)) >= 2, "rows were not set aside twice"
+    assert unwatched.rows is None
+    assert watched.outcomes_frame().equals(unwatched.outcomes_frame())
+    for a, b, (_, name, _, _) in zip(
+        _state(watched), _state(unwatched), watched.per_run(), strict=True
+    ):
+        assert a.shape == b.shape and np.array_equal(a, b, equal_nan=True), name
+    watched.release()
+    unwatched.release()
+
+
+# Arrays with a run axis that are not the batch's state while it plays: the draws read only
+# when the model is built, and what a round leaves for its watcher (rebuilt every round).
+NOT_STATE = {
+    "draws": {"runs", "stance", "actor", "status_quo", "position_error", "resolve_error"},
+    "crisis.draws": set(),
+    "talks": {"record", "tension_parts"},
+}
+
+
+def _arrays_with_run_axis(holder, runs: int) -> set[str]:
+    found = set()
+    for name, value in vars(holder).items():
+        if isinstance(value, np.ndarray) and runs in value.shape:
+            found.add(name)
+    return found
+
+
+def test_every_array_with_a_run_axis_is_declared():
+    runs = 1031  # prime, and no other axis of a bundled scenario is this long
+    sc = load_scenario(REPO / "scenarios/nato_russia_2022.yaml")
+    talks = Talks(sc, 3, runs)
+    talks.play(lambda rec: None)  # watched: every attribute the rounds create now exists
+    declared: dict[int, set[str]] = {}
+    for holder, name, _, _ in talks.per_run():
+        declared.setdefault(id(holder), set()).add(name)
+    holders = {"talks": talks, "crisis": talks.crisis, "crisis.draws": talks.crisis.draws}
+    holders |= {"draws": talks.draws, "mechanism": talks.mechanism}
+    holders |= {f"actor {a.key}": a for a in talks.actor_list}
+    missing = []
+    for label, holder in holders.items():
+        found = _arrays_with_run_axis(holder, runs) - NOT_STATE.get(label, set())
+        missing += [f"{label}.{n}" for n in sorted(found - declared.get(id(holder), set()))]
+    assert missing == [], f"arrays with a run axis not in Talks.per_run: {missing}"
+    # The settings' dict is declared key by key.
+    assert declared[id(talks.draws.setting)] == set(talks.draws.setting)
+    talks.release()
