@@ -102,6 +102,22 @@ class Actor(mesa.Agent):
         # What it believes talks will ultimately give it (utility); NaN until it has sat at a
         # table, so an actor due at a later meeting waits for it before weighing force.
         self.expected_deal = np.full(self.position.shape[0], np.nan)
+        # Values derived from its fixed arrays, kept while those arrays are the same (``_kept``).
+        self._kept: dict[str, tuple[tuple, np.ndarray]] = {}
+
+    def _keep(self, name: str, depends: tuple, compute) -> np.ndarray:
+        """``compute()``, computed again only when ``depends`` changes: arrays by identity
+        (an event, or setting runs aside, replaces an array, never writes into it), numbers
+        by value. The engine asks for some of these a dozen times a round."""
+        held = self._kept.get(name)
+        if held is not None and all(
+            a is b if isinstance(a, np.ndarray) else a == b
+            for a, b in zip(held[0], depends, strict=True)
+        ):
+            return held[1]
+        value = compute()
+        self._kept[name] = (depends, value)
+        return value
 
     # ---- what it wants ---------------------------------------------------------------
     def utility(self, package: np.ndarray) -> np.ndarray:
@@ -155,7 +171,11 @@ class Actor(mesa.Agent):
         and nil at the deadline.
         """
         talks = self.model
-        return self.aspiration * self.patience**talks.t * (1.0 - talks.elapsed)
+        return self._keep(
+            "aspiration",
+            (self.aspiration, self.patience, talks.t),
+            lambda: self.aspiration * self.patience**talks.t * (1.0 - talks.elapsed),
+        )
 
     def best_case(
         self,
@@ -356,7 +376,12 @@ class Actor(mesa.Agent):
         on the shared scale (the exchange model's logic: concede where it costs you least);
         ``pressure`` [R, K] is a forum's push on isolated members.
         """
-        rate = np.maximum(self.flexibility[:, None] * (1.0 - self.salience), pressure)
+        willing = self._keep(
+            "willing",
+            (self.flexibility, self.salience),
+            lambda: self.flexibility[:, None] * (1.0 - self.salience),
+        )
+        rate = np.maximum(willing, pressure)
         step = rate * (target - self.position)
         step = np.where(still_open, step, 0.0)
         self.position = clip(self.position + step, self.at_least, self.at_most)
