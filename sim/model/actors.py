@@ -277,26 +277,46 @@ class Actor(mesa.Agent):
         return ru
 
     def acceptable_interval(
-        self, other: Actor, values: np.ndarray, strategic: bool = True
+        self,
+        other: Actor,
+        values: np.ndarray,
+        strategic: bool = True,
+        cols: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per issue, the values [R, K] it believes ``other`` accepts, others held at ``values``.
 
         With linear utility this set is an interval: ``|y - x| <= 100 * slack / w``. For
-        itself it uses the truth.
+        itself it uses the truth. ``cols``: only these issues' intervals ([R, len(cols)]);
+        the utility of ``values`` still counts every issue, the rest is the same numbers for
+        fewer columns (a table holding a few of many issues).
         """
-        if other is self:
-            x, (low, high) = self.position, (self.at_least, self.at_most)
-        else:
-            x, (low, high) = self.believed_position(other), self.believed_red_lines(other)
-        w = other.weights
-        best, here = other.best_case(values, None, x)
+        point = self.position if other is self else self.believed_position(other)
+        if cols is None:
+            best, here = other.best_case(values, None, point)
+            x, w = point, other.weights
+            if other is self:
+                low, high = self.at_least, self.at_most
+            else:
+                low, high = self.believed_red_lines(other)
+        else:  # other.best_case's numbers on those columns; the utility counts every issue
+            gaps = weighted_gaps(point, other.weights, values)
+            here = utility_of_gaps(gaps)
+            best = np.take(gaps, cols, axis=1)
+            best /= 100.0
+            best += here[:, None]
+            x, w = np.take(point, cols, axis=1), np.take(other.weights, cols, axis=1)
+            low = np.take(other.at_least, cols, axis=1)
+            high = np.take(other.at_most, cols, axis=1)
+            if other is not self:
+                err = np.take(self.position_error[other.index], cols, axis=1)
+                low, high = low + err, high + err
         if other is self:
             if strategic:
                 ru = self.reservation_utility(values, best, here=here)
             else:
                 ru = self.bottom_line(values, at_deadline=True, here=here)[:, None]
         else:
-            ru = self.believed_reservation(other, values, best, strategic, here=here, point=x)
+            ru = self.believed_reservation(other, values, best, strategic, here=here, point=point)
         slack = np.subtract(best, ru, out=best)  # best is not needed after this
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if other.cares_everywhere:  # no zero weight to guard against
@@ -321,6 +341,7 @@ class Actor(mesa.Agent):
         strategic: bool = True,
         judge_self: bool = True,
         own: tuple[np.ndarray, np.ndarray] | None = None,
+        cols: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per issue, the value nearest its position that it believes the rule lets pass.
 
@@ -328,7 +349,8 @@ class Actor(mesa.Agent):
         own position or an end of one of them, so those are the only candidates: exact, with
         no search grid. ``judge_self=False`` leaves out its own acceptance (used when it asks
         what the table would give it, to weigh against force). ``own``: its own acceptable
-        interval, when the caller has it already.
+        interval, when the caller has it already. ``cols``: only these issues (both arrays
+        [R, len(cols)], ``own`` too), as ``acceptable_interval`` takes them.
         """
         intervals = []
         for d in deciders:
@@ -337,33 +359,48 @@ class Actor(mesa.Agent):
             if d is self and own is not None:
                 lo, hi = own
             else:
-                lo, hi = self.acceptable_interval(d, values, strategic)
+                lo, hi = self.acceptable_interval(d, values, strategic, cols)
             intervals.append((d.index, lo, hi))
         everyone = {d.index for d in deciders} >= set(decision.deciders)
         assumed = None if judge_self else self.index  # left out: counted as accepting
         passes = rule_test(decision, intervals, everyone, len(self.model.actor_list), assumed)
         if judge_self and self.index not in decision.deciders:
-            own_lo, own_hi = own or self.acceptable_interval(self, values, strategic)
+            own_lo, own_hi = own or self.acceptable_interval(self, values, strategic, cols)
             rule = passes
 
             def passes(c: np.ndarray) -> np.ndarray:
                 return rule(c) & (c >= own_lo - 1e-9) & (c <= own_hi + 1e-9)
 
-        ends = [self.position] + [end for _, lo, hi in intervals for end in (lo, hi)]
-        return first_nearest(ends, self.position, self.at_least, self.at_most, passes)
+        x, at_least, at_most = self.position, self.at_least, self.at_most
+        if cols is not None:
+            x, at_least, at_most = (np.take(a, cols, axis=1) for a in (x, at_least, at_most))
+        ends = [x] + [end for _, lo, hi in intervals for end in (lo, hi)]
+        return first_nearest(ends, x, at_least, at_most, passes)
 
     def expect_deal(
-        self, deciders: list[Actor], decision: Decision, values: np.ndarray, open_: np.ndarray
+        self,
+        deciders: list[Actor],
+        decision: Decision,
+        values: np.ndarray,
+        open_: np.ndarray,
+        cols: np.ndarray | None = None,
     ) -> np.ndarray:
         """The utility of the best package it believes the table would ultimately accept.
 
         Others are judged by the bottom lines they could be brought to by the deadline, not
         their opening aspirations: what force is weighed against is the deal talks can end in.
+        ``cols``: the issues that can be open (the table's), when they are few of many.
         """
         best, feasible = self.best_point(
-            deciders, decision, values, strategic=False, judge_self=False
+            deciders, decision, values, strategic=False, judge_self=False, cols=cols
         )
-        package = select(open_ & feasible, best, values)  # np.where's values, branch-free
+        if cols is None:
+            package = select(open_ & feasible, best, values)  # np.where's values, branch-free
+        else:
+            package = values.copy()
+            package[:, cols] = select(
+                np.take(open_, cols, axis=1) & feasible, best, np.take(values, cols, axis=1)
+            )
         return self.utility(package)
 
     # ---- updates shared by the mechanisms ------------------------------------------------

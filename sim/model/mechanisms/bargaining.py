@@ -92,14 +92,26 @@ class Bargaining(Mechanism):
 
     def _issue_by_issue(self, proposer, deciders, plan, open_, focal) -> np.ndarray:
         values = self.talks.values
-        own = proposer.acceptable_interval(proposer, values)  # best_point needs it too
-        best, feasible = proposer.best_point(deciders, plan.decision, values, own=own)
+        cols = self.talks.narrow(plan)  # only the table's issues can be open
+        own = proposer.acceptable_interval(proposer, values, cols=cols)  # best_point needs it
+        best, feasible = proposer.best_point(deciders, plan.decision, values, own=own, cols=cols)
         own_lo, own_hi = own
         focal = clip(focal, proposer.at_least, proposer.at_most)
+        position = proposer.position
+        if cols is not None:
+            focal, position, table_values, table_open = (
+                np.take(a, cols, axis=1) for a in (focal, position, values, open_)
+            )
+        else:
+            table_values, table_open = values, open_
         # select: np.where's values, without its per-element branch on these data masks
-        fallback = select(own_lo <= own_hi, clip(focal, own_lo, own_hi), proposer.position)
-        offer = select(feasible, best, fallback)
-        return np.where(open_, offer, values)
+        fallback = select(own_lo <= own_hi, clip(focal, own_lo, own_hi), position)
+        offer = np.where(table_open, select(feasible, best, fallback), table_values)
+        if cols is None:
+            return offer
+        out = values.copy()
+        out[:, cols] = offer
+        return out
 
     def _package(self, proposer, deciders, plan, open_, focal) -> np.ndarray:
         """Candidates on the path from its position to the focal point, nearest itself first.
