@@ -137,3 +137,26 @@ def test_every_array_with_a_run_axis_is_declared():
     # The settings' dict is declared key by key.
     assert declared[id(talks.draws.setting)] == set(talks.draws.setting)
     talks.release()
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_an_experiment_chunk_counts_the_runs_set_aside_as_if_they_stayed(path, monkeypatch):
+    """The experiment's watcher takes records of the rows still played: its per-round
+    histograms, outcomes and trajectories are those of a chunk that kept every row."""
+    from sim.experiment.runner import play_chunk
+
+    sc = load_scenario(path)
+    monkeypatch.setattr(talks_module, "SET_ASIDE_ROWS", 16)
+    monkeypatch.setattr(talks_module, "SET_ASIDE_SHARE", 0.97)
+    drops = []
+    drop = SetAside.drop
+    monkeypatch.setattr(SetAside, "drop", lambda self, *a: drops.append(drop(self, *a)))
+    reduced = play_chunk(sc, 5, 100, 1300, trajectories=True)
+    assert len(drops) >= 2, "rows were not set aside twice"
+    monkeypatch.setattr(talks_module.Talks, "_set_aside_ended", lambda self, aside: None)
+    whole = play_chunk(sc, 5, 100, 1300, trajectories=True)
+    assert reduced.outcomes.equals(whole.outcomes)
+    assert reduced.inputs.equals(whole.inputs)
+    assert reduced.trajectories.equals(whole.trajectories)
+    for name in ("active", "ended", "tension", "positions"):
+        assert np.array_equal(getattr(reduced.stats, name), getattr(whole.stats, name)), name

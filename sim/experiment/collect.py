@@ -67,9 +67,14 @@ class Collector:
         n, k = len(talks.actor_list), len(talks.issue_ids)
         self.talks = talks
         self.stats = RoundStats.empty(talks.horizon, n, k)
-        self.stats.positions[0] = _position_hist(talks.positions())
+        self.positions = talks.positions()  # [R, N, K] after the last round seen
+        self.stats.positions[0] = _position_hist(self.positions)
         self.trajectories = trajectories
         self.frames: list[pd.DataFrame] = []
+        # Runs set aside by the model (``RoundRecord.rows``) keep the positions they ended
+        # with: their histogram, counted once, is added to every later round's.
+        self.rows: np.ndarray | None = None
+        self.aside = np.zeros_like(self.stats.positions[0])
 
     def __call__(self, rec: RoundRecord) -> None:
         t, st = rec.t, self.stats
@@ -78,7 +83,13 @@ class Collector:
         st.ended[t] = np.bincount(ended, minlength=len(OUTCOMES))
         idx = np.rint(np.clip(rec.tension_after[rec.active], 0, 1) * 1000).astype(np.int64)
         st.tension[t] = np.bincount(idx, minlength=TENSION_BINS)
-        st.positions[t + 1] = _position_hist(rec.positions_after)
+        if rec.rows is not None and (self.rows is None or len(rec.rows) < len(self.rows)):
+            before = np.arange(len(self.positions)) if self.rows is None else self.rows
+            left = ~np.isin(before, rec.rows, assume_unique=True)
+            self.aside += _position_hist(self.positions[left])
+            self.rows = rec.rows
+        self.positions = rec.positions_after
+        st.positions[t + 1] = _position_hist(rec.positions_after) + self.aside
         if self.trajectories:
             self.frames.append(self._frame(rec))
 

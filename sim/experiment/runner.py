@@ -129,7 +129,7 @@ def play_chunk(
     """Play runs [start, stop) in one batched model."""
     talks = Talks(scenario, seed, np.arange(start, stop))
     collector = Collector(talks, trajectories)
-    talks.play(collector)
+    talks.play(collector, set_aside=True)  # the collector counts the runs set aside
     collector.finish()
     frames = collector.frames
     traj = pd.concat(frames, ignore_index=True) if trajectories and frames else None

@@ -62,6 +62,9 @@ class RoundRecord:
     breakdown_hazard: np.ndarray  # [R]
     ended: np.ndarray  # [R] outcome code for runs that ended this round, else ONGOING
     crisis: CrisisNews | None = None  # events, who was in the room, deadlines, accidents
+    # The rows of the full batch these arrays hold, in order, when ended runs were set aside
+    # (``Talks.play(set_aside=True)`` with a watcher); None: every row of the batch.
+    rows: np.ndarray | None = None
 
 
 class Talks(mesa.Model):
@@ -236,6 +239,7 @@ class Talks(mesa.Model):
                 breakdown_hazard=break_h,
                 ended=ended,
                 crisis=self.crisis.news,
+                rows=self.rows,
             )
         self.t += 1
 
@@ -361,15 +365,18 @@ class Talks(mesa.Model):
         return ended
 
     # ---- a whole run -------------------------------------------------------------------------
-    def play(self, on_round=None) -> None:
+    def play(self, on_round=None, set_aside: bool | None = None) -> None:
         """Step until every run has ended; ``on_round(record)`` sees each round.
 
-        Unwatched, rounds leave no record, and a large batch sets its ended runs aside as
-        they accumulate and puts them back at the end: the same numbers, with the late
-        rounds computing only the runs still talking. A watcher sees every run's rows in
-        every record instead.
+        ``set_aside`` (by default, when nothing watches the rounds): a large batch sets its
+        ended runs aside as they accumulate and puts them back at the end, with the same
+        numbers, the late rounds computing only the runs still talking. A watcher that asks
+        for it then gets records of the rows still played (``RoundRecord.rows``); any other
+        sees every run's rows in every record. Unwatched, rounds leave no record.
         """
-        aside = SetAside() if on_round is None else None
+        if set_aside is None:
+            set_aside = on_round is None
+        aside = SetAside() if set_aside else None
         self.recording = on_round is not None
         try:
             while not self.done:
