@@ -160,3 +160,21 @@ def test_an_experiment_chunk_counts_the_runs_set_aside_as_if_they_stayed(path, m
     assert reduced.trajectories.equals(whole.trajectories)
     for name in ("active", "ended", "tension", "positions"):
         assert np.array_equal(getattr(reduced.stats, name), getattr(whole.stats, name)), name
+
+
+def test_each_rounds_position_histogram_counts_every_run_ended_or_not(monkeypatch):
+    from sim.experiment.collect import _position_hist
+    from sim.experiment.runner import play_chunk
+
+    sc = load_scenario(REPO / "scenarios/nato_russia_2022.yaml")
+    monkeypatch.setattr(talks_module, "SET_ASIDE_ROWS", 16)
+    found = play_chunk(sc, 9, 0, 1500, trajectories=False).stats.positions
+    # Every run's positions after every round, from a batch that keeps all its rows.
+    talks = Talks(sc, 9, 1500)
+    expected = [_position_hist(talks.positions())]
+    talks.play(lambda rec: expected.append(_position_hist(rec.positions_after)))
+    while len(expected) < talks.horizon + 1:  # all ended: the last positions stand
+        expected.append(expected[-1])
+    assert np.array_equal(found, np.stack(expected))
+    assert (found.sum(axis=-1) == 1500).all()  # every run counted once per actor and issue
+    talks.release()

@@ -67,14 +67,13 @@ class Collector:
         n, k = len(talks.actor_list), len(talks.issue_ids)
         self.talks = talks
         self.stats = RoundStats.empty(talks.horizon, n, k)
-        self.positions = talks.positions()  # [R, N, K] after the last round seen
-        self.stats.positions[0] = _position_hist(self.positions)
+        self.stats.positions[0] = _position_hist(talks.positions())
         self.trajectories = trajectories
         self.frames: list[pd.DataFrame] = []
-        # Runs set aside by the model (``RoundRecord.rows``) keep the positions they ended
-        # with: their histogram, counted once, is added to every later round's.
-        self.rows: np.ndarray | None = None
-        self.aside = np.zeros_like(self.stats.positions[0])
+        # A run keeps the positions it ended with: they are counted once, in the round it
+        # ends, and added to every later round's histogram. So a round counts only the runs
+        # still talking, and runs the model sets aside (``RoundRecord.rows``) are counted.
+        self.ended_positions = np.zeros_like(self.stats.positions[0], dtype=np.int64)
 
     def __call__(self, rec: RoundRecord) -> None:
         t, st = rec.t, self.stats
@@ -83,13 +82,10 @@ class Collector:
         st.ended[t] = np.bincount(ended, minlength=len(OUTCOMES))
         idx = np.rint(np.clip(rec.tension_after[rec.active], 0, 1) * 1000).astype(np.int64)
         st.tension[t] = np.bincount(idx, minlength=TENSION_BINS)
-        if rec.rows is not None and (self.rows is None or len(rec.rows) < len(self.rows)):
-            before = np.arange(len(self.positions)) if self.rows is None else self.rows
-            left = ~np.isin(before, rec.rows, assume_unique=True)
-            self.aside += _position_hist(self.positions[left])
-            self.rows = rec.rows
-        self.positions = rec.positions_after
-        st.positions[t + 1] = _position_hist(rec.positions_after) + self.aside
+        ending = rec.ended != ONGOING
+        self.ended_positions += _position_hist(rec.positions_after[ending])
+        going = rec.active & ~ending
+        st.positions[t + 1] = _position_hist(rec.positions_after[going]) + self.ended_positions
         if self.trajectories:
             self.frames.append(self._frame(rec))
 
