@@ -127,3 +127,41 @@ def negsim_here(*args: object, capsys: Any) -> tuple[int, str, str]:
     code = done.value.code
     code = code if isinstance(code, int) else (0 if code is None else 1)
     return code, captured.out, captured.err
+
+
+def every_feature() -> dict[str, Any]:
+    """The baseline with the engine's other paths switched on: a random chair (recognition), a
+    mediator, majority and qualified-majority rules with vetoes, a linked pair of issues and a
+    side payment. For tests that must hold on every path, not only the bundled scenarios'."""
+    data = load_scenario(REPO / "scenarios/nato_russia_2022.yaml").model_dump(
+        mode="json", by_alias=True, exclude_none=True
+    )
+    meetings = {m["id"]: m for m in data["meetings"]}
+    meetings["us_russia_talks"]["chair"] = "random"
+    meetings["us_russia_talks"]["rule"] = {"kind": "qualified_majority", "threshold": 0.5}
+    meetings["osce_talks"]["mediation"] = "compromise"
+    meetings["written_answers"]["rule"] = {"kind": "majority", "veto": ["russia"]}
+    meetings["nato_russia_council"]["rule"] = {
+        "kind": "qualified_majority",
+        "threshold": 0.6,
+        "veto": ["nato"],
+    }
+    data["linkage"] = [{"issues": ["exercises", "deployments"], "assumption": "a test"}]
+    data["side_payments"] = [
+        {
+            "giver": "us",
+            "receiver": "russia",
+            "issue": "risk_reduction",
+            "amount": 0.05,
+            "cost": 0.03,
+            "assumption": "a test",
+        }
+    ]
+    return data
+
+
+def case_data(case: Path | str) -> dict[str, Any]:
+    """A bundled scenario's plain data by path, or ``"every_feature"``."""
+    if case == "every_feature":
+        return every_feature()
+    return load_scenario(case).model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -7,8 +7,6 @@ play must be the same, bit for bit, as with every column computed.
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pytest
 
@@ -16,9 +14,9 @@ from sim.model.mechanisms import MECHANISMS
 from sim.model.talks import Talks
 from sim.scenario import load_scenario, scenario_from_dict
 
-from .factory import REPO
+from .factory import REPO, case_data
 
-SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
+SCENARIOS = [*sorted((REPO / "scenarios").glob("*.yaml")), "every_feature"]
 RECORDED = ("proposal", "positions_after", "shortfall", "tension_after", "war_hazard", "ended")
 
 
@@ -39,11 +37,10 @@ def _rounds(sc, narrow: bool, monkeypatch) -> tuple[list[dict[str, np.ndarray]],
     return rounds, talks
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: getattr(p, "stem", p))
 @pytest.mark.parametrize("mechanism", sorted(MECHANISMS))
 def test_a_small_table_computed_alone_plays_every_round_the_same(path, mechanism, monkeypatch):
-    data = load_scenario(path).model_dump(mode="json", by_alias=True, exclude_none=True)
-    data = copy.deepcopy(data)
+    data = case_data(path)
     data.setdefault("settings", {})["mechanism"] = mechanism
     sc = scenario_from_dict(data)
     narrowed = Talks(sc, 11, 1)

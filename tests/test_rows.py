@@ -8,7 +8,6 @@ or a new one would be silently left at its reduced size.
 
 from __future__ import annotations
 
-import copy
 from types import SimpleNamespace
 
 import numpy as np
@@ -20,9 +19,9 @@ from sim.model.rows import SetAside
 from sim.model.talks import Talks
 from sim.scenario import load_scenario, scenario_from_dict
 
-from .factory import REPO
+from .factory import REPO, case_data
 
-SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
+SCENARIOS = [*sorted((REPO / "scenarios").glob("*.yaml")), "every_feature"]
 
 
 def test_dropping_twice_and_restoring_puts_every_row_back_where_it_was():
@@ -56,8 +55,7 @@ def test_dropping_twice_and_restoring_puts_every_row_back_where_it_was():
 
 
 def _variant(path, mechanism: str, settlement: str):
-    data = load_scenario(path).model_dump(mode="json", by_alias=True, exclude_none=True)
-    data = copy.deepcopy(data)
+    data = case_data(path)
     data.setdefault("settings", {}).update(mechanism=mechanism, settlement=settlement)
     return scenario_from_dict(data)
 
@@ -69,7 +67,7 @@ def _state(talks: Talks) -> list[np.ndarray]:
     ]
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: getattr(p, "stem", p))
 @pytest.mark.parametrize("mechanism", sorted(MECHANISMS))
 @pytest.mark.parametrize("settlement", ["issue_by_issue", "package"])
 def test_an_unwatched_play_ends_in_the_state_of_a_watched_one(
@@ -139,13 +137,13 @@ def test_every_array_with_a_run_axis_is_declared():
     talks.release()
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: getattr(p, "stem", p))
 def test_an_experiment_chunk_counts_the_runs_set_aside_as_if_they_stayed(path, monkeypatch):
     """The experiment's watcher takes records of the rows still played: its per-round
     histograms, outcomes and trajectories are those of a chunk that kept every row."""
     from sim.experiment.runner import play_chunk
 
-    sc = load_scenario(path)
+    sc = scenario_from_dict(case_data(path))
     monkeypatch.setattr(talks_module, "SET_ASIDE_ROWS", 16)
     monkeypatch.setattr(talks_module, "SET_ASIDE_SHARE", 0.97)
     drops = []
