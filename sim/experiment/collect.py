@@ -78,11 +78,10 @@ class Collector:
     def __call__(self, rec: RoundRecord) -> None:
         t, st = rec.t, self.stats
         st.active[t] = rec.active.sum()
-        ended = rec.ended[rec.ended != ONGOING]
-        st.ended[t] = np.bincount(ended, minlength=len(OUTCOMES))
+        ending = rec.ended != ONGOING
+        st.ended[t] = np.bincount(rec.ended[ending], minlength=len(OUTCOMES))
         idx = np.rint(np.clip(rec.tension_after[rec.active], 0, 1) * 1000).astype(np.int64)
         st.tension[t] = np.bincount(idx, minlength=TENSION_BINS)
-        ending = rec.ended != ONGOING
         self.ended_positions += _position_hist(rec.positions_after[ending])
         going = rec.active & ~ending
         st.positions[t + 1] = _position_hist(rec.positions_after[going]) + self.ended_positions
