@@ -18,7 +18,8 @@ import numpy as np
 from sim.scenario.sampling import ACTOR_FIELDS
 
 from .arrays import clip, select
-from .candidates import first_nearest, rule_test
+from .candidates import TOLERANCE as ON_SCALE
+from .candidates import first_nearest, nearest_inside, rule_test
 from .utility import utility, utility_of_gaps, weighted_gaps
 
 if TYPE_CHECKING:
@@ -347,10 +348,12 @@ class Actor(mesa.Agent):
 
         Returns (value [R, K], feasible [R, K]). The best point in a union of intervals is its
         own position or an end of one of them, so those are the only candidates: exact, with
-        no search grid. ``judge_self=False`` leaves out its own acceptance (used when it asks
-        what the table would give it, to weigh against force). ``own``: its own acceptable
-        interval, when the caller has it already. ``cols``: only these issues (both arrays
-        [R, len(cols)], ``own`` too), as ``acceptable_interval`` takes them.
+        no search grid; under plain unanimity, the point of their intersection nearest its
+        position, in closed form (``nearest_inside``). ``judge_self=False`` leaves out its
+        own acceptance (used when it asks what the table would give it, to weigh against
+        force). ``own``: its own acceptable interval, when the caller has it already.
+        ``cols``: only these issues (both arrays [R, len(cols)], ``own`` too), as
+        ``acceptable_interval`` takes them.
         """
         intervals = []
         for d in deciders:
@@ -362,18 +365,28 @@ class Actor(mesa.Agent):
                 lo, hi = self.acceptable_interval(d, values, strategic, cols)
             intervals.append((d.index, lo, hi))
         everyone = {d.index for d in deciders} >= set(decision.deciders)
-        assumed = None if judge_self else self.index  # left out: counted as accepting
-        passes = rule_test(decision, intervals, everyone, len(self.model.actor_list), assumed)
-        if judge_self and self.index not in decision.deciders:
-            own_lo, own_hi = own or self.acceptable_interval(self, values, strategic, cols)
-            rule = passes
-
-            def passes(c: np.ndarray) -> np.ndarray:
-                return rule(c) & (c >= own_lo - 1e-9) & (c <= own_hi + 1e-9)
-
+        outsider = judge_self and self.index not in decision.deciders  # yet must accept it
+        if outsider:
+            own = own or self.acceptable_interval(self, values, strategic, cols)
         x, at_least, at_most = self.position, self.at_least, self.at_most
         if cols is not None:
             x, at_least, at_most = (np.take(a, cols, axis=1) for a in (x, at_least, at_most))
+        if decision.unanimous and everyone and intervals:  # one interval passes: closed form
+            low, high = intervals[0][1], intervals[0][2]
+            for _, lo, hi in intervals[1:] + ([(self.index, *own)] if outsider else []):
+                low, high = np.maximum(low, lo), np.minimum(high, hi)
+            found = nearest_inside(low, high, x, at_least, at_most)
+            if found is not None:
+                return found
+        assumed = None if judge_self else self.index  # left out: counted as accepting
+        passes = rule_test(decision, intervals, everyone, len(self.model.actor_list), assumed)
+        if outsider:
+            own_lo, own_hi = own
+            rule = passes
+
+            def passes(c: np.ndarray) -> np.ndarray:
+                return rule(c) & (c >= own_lo - ON_SCALE) & (c <= own_hi + ON_SCALE)
+
         ends = [x] + [end for _, lo, hi in intervals for end in (lo, hi)]
         return first_nearest(ends, x, at_least, at_most, passes)
 
