@@ -54,6 +54,38 @@ def test_dropping_twice_and_restoring_puts_every_row_back_where_it_was():
     assert table["d"].tolist() == [100, 101, 102, 103, 104, 105]
 
 
+@pytest.mark.parametrize(
+    ("shape", "axis", "dtype"),
+    [((7, 3), 0, float), ((2, 7, 3), 1, float), ((7, 3), 0, bool), ((7, 0), 0, float)],
+)
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_rows_written_back_whole_are_the_values_written_element_by_element(
+    shape, axis, dtype, contiguous
+):
+    """Restoring writes each row as one opaque item where the arrays allow it: the same
+    bytes as numpy's indexed assignment, for floats (signed zeros, NaN) and booleans, a run
+    axis first or second, rows of nothing, and arrays that are views with gaps."""
+    rng = np.random.default_rng(3)
+    full = rng.standard_normal(shape).astype(dtype)
+    if dtype is float and full.size:
+        full.flat[:3] = [-0.0, np.nan, np.inf]
+    keep = np.array([True, False, True, True, False, False, True])
+    rows = np.flatnonzero(keep)
+    part = np.take(full, rows, axis=axis)
+    part = np.logical_not(part) if dtype is bool else -2.0 * part
+    if not contiguous:  # every other column of a wider array
+        wide = np.repeat(part, 2, axis=-1)
+        part = wide[..., ::2]
+    want = full.copy()
+    want[(slice(None),) * axis + (rows,)] = part
+    aside = SetAside()
+    state = SimpleNamespace(x=full)
+    aside.drop([(state, "x", axis, True)], keep)
+    state.x = part
+    aside.restore()
+    assert state.x is full and full.tobytes() == want.tobytes()
+
+
 def _variant(path, mechanism: str, settlement: str):
     data = case_data(path)
     data.setdefault("settings", {}).update(mechanism=mechanism, settlement=settlement)

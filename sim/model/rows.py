@@ -36,8 +36,22 @@ def _set(holder: Any, name: str, value: np.ndarray) -> None:
         setattr(holder, name, value)
 
 
+def _by_row(a: np.ndarray, axis: int) -> np.ndarray:
+    """``a`` with everything after the run axis seen as one opaque item per row: the same
+    memory, so writing rows of it writes the same bytes, twice as fast as numpy's indexed
+    assignment element by element (a [runs, issues] array is then one run per item)."""
+    per_row = a.itemsize * int(np.prod(a.shape[axis + 1 :]))
+    if a.ndim == axis + 1 or not a.flags.c_contiguous or per_row == 0:
+        return a
+    flat = a.reshape((*a.shape[: axis + 1], per_row // a.itemsize))
+    return flat.view(np.dtype((np.void, per_row)))[..., 0]
+
+
 def _put(full: np.ndarray, rows: np.ndarray, axis: int, part: np.ndarray) -> None:
     """``full`` with ``part`` written at ``rows`` along ``axis``, in place."""
+    rows_full, rows_part = _by_row(full, axis), _by_row(part, axis)
+    if rows_full.dtype == rows_part.dtype:  # both seen by row (or neither needs it)
+        full, part = rows_full, rows_part
     if axis == 0:
         full[rows] = part
     else:
