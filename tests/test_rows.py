@@ -134,7 +134,7 @@ def test_an_unwatched_play_ends_in_the_state_of_a_watched_one(
 # Arrays with a run axis that are not the batch's state while it plays: the draws read only
 # when the model is built, and what a round leaves for its watcher (rebuilt every round).
 NOT_STATE = {
-    "draws": {"runs", "stance", "actor", "status_quo", "position_error", "resolve_error"},
+    "draws": {"runs", "stance", "actor", "status_quo", "belief_z", "resolve_z"},
     "crisis.draws": set(),
     "talks": {"record", "tension_parts"},
 }

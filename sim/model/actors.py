@@ -85,21 +85,13 @@ class Actor(mesa.Agent):
         # Private information: errors in what this actor perceives of the others, by the actor
         # perceived first (position_error [N, R, K], resolve_error [N, R]), so the errors about
         # one actor are one contiguous block (numpy is several times slower on strided views).
-        r, n, _, k = draws.position_error.shape
-        self.position_error = np.empty((n, r, k))
-        np.multiply(
-            draws.position_error[:, index].transpose(1, 0, 2),
-            draws.setting["belief_noise"][None, :, None],
-            out=self.position_error,
-        )
-        self.position_error[index] = 0.0
-        self.resolve_error = np.empty((n, r))
-        np.multiply(
-            draws.resolve_error[:, index].T,
-            draws.setting["resolve_noise"][None, :],
-            out=self.resolve_error,
-        )
-        self.resolve_error[index] = 0.0
+        # An actor knows its own mind: its errors about itself are zero.
+        n, (r, k) = len(model.scenario.actors), self.ideal.shape
+        self.position_error, self.resolve_error = np.zeros((n, r, k)), np.zeros((n, r))
+        belief_noise, resolve_noise = draws.setting["belief_noise"], draws.setting["resolve_noise"]
+        for j, (z, z_resolve) in draws.errors_about(index).items():
+            np.multiply(z, belief_noise[:, None], out=self.position_error[j])
+            np.multiply(z_resolve, resolve_noise, out=self.resolve_error[j])
         # What it believes talks will ultimately give it (utility); NaN until it has sat at a
         # table, so an actor due at a later meeting waits for it before weighing force.
         self.expected_deal = np.full(self.position.shape[0], np.nan)

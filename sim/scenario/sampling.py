@@ -50,13 +50,46 @@ class Draws:
     stance: dict[str, np.ndarray] = field(default_factory=dict)  # name -> [R, N, K]
     status_quo: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, K]
     setting: dict[str, np.ndarray] = field(default_factory=dict)  # name -> [R]
-    position_error: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, N, N, K] z
-    resolve_error: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, N, N] z
+    # The perception errors' standard normals as drawn, [R, P, K] and [R, P], for the ordered
+    # pairs (perceiver i, perceived j), i != j, in ``pairs`` order: each actor reads its own
+    # straight from here (``errors_about``), so no [R, N, N, K] copy is made to be copied again.
+    belief_z: np.ndarray = field(default_factory=lambda: np.empty((0, 0, 0)))
+    resolve_z: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    pairs: list[tuple[int, int]] = field(default_factory=list)
     hazard_u: np.ndarray = field(default_factory=lambda: np.empty(0))  # [R, H, 3]
     # The sampled parameters (distributions only) by scenario path: inputs.csv's columns.
     inputs: dict[str, np.ndarray] = field(default_factory=dict)  # path -> [R]
     # Ultimatums, events, boycotts and accidents (crisis_draws.py, keyed the same way).
     crisis: CrisisDraws | None = None
+
+    def errors_about(self, i: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """By actor j, the normals [R, K] and [R] of actor i's errors about j (j != i)."""
+        return {
+            j: (self.belief_z[:, p], self.resolve_z[:, p])
+            for p, (a, j) in enumerate(self.pairs)
+            if a == i
+        }
+
+    @property
+    def position_error(self) -> np.ndarray:
+        """[R, N, N, K]: the normal of i's error about j's positions, zero where i == j."""
+        r, n = len(self.runs), self._actors()
+        out = np.zeros((r, n, n, self.belief_z.shape[-1]))
+        for p, (i, j) in enumerate(self.pairs):
+            out[:, i, j] = self.belief_z[:, p]
+        return out
+
+    @property
+    def resolve_error(self) -> np.ndarray:
+        """[R, N, N]: the normal of i's error about j's resolve, zero where i == j."""
+        r, n = len(self.runs), self._actors()
+        out = np.zeros((r, n, n))
+        for p, (i, j) in enumerate(self.pairs):
+            out[:, i, j] = self.resolve_z[:, p]
+        return out
+
+    def _actors(self) -> int:
+        return next(iter(self.actor.values())).shape[1]
 
 
 @dataclass(frozen=True)
@@ -202,15 +235,11 @@ def draw(sc: Scenario, seed: int, runs: np.ndarray) -> Draws:
     np.minimum(d.stance["at_least"], d.stance["position"], out=d.stance["at_least"])
     np.maximum(d.stance["at_most"], d.stance["position"], out=d.stance["at_most"])
 
-    pairs, belief_keys, resolve_keys = _error_keys(sc)
-    z = special.ndtri(uniforms(seed, runs, belief_keys + resolve_keys))
-    # An actor knows its own mind: the diagonal (no error about itself) stays zero.
-    d.position_error = _by_actor(r, (n, n), (k_count,), np.zeros)
-    d.resolve_error = _by_actor(r, (n, n), (), np.zeros)
-    beliefs = z[:, : len(belief_keys)].reshape(r, len(pairs), k_count)
-    for p, (i, j) in enumerate(pairs):  # pair by pair: slices, cheaper than fancy indexing
-        d.position_error[:, i, j] = beliefs[:, p]
-        d.resolve_error[:, i, j] = z[:, len(belief_keys) + p]
+    d.pairs, belief_keys, resolve_keys = _error_keys(sc)
+    z = uniforms(seed, runs, belief_keys + resolve_keys)
+    special.ndtri(z, out=z)
+    d.belief_z = z[:, : len(belief_keys)].reshape(r, len(d.pairs), k_count)
+    d.resolve_z = z[:, len(belief_keys) :]
     d.hazard_u = uniforms(seed, runs, _hazard_keys(sc)).reshape(r, h, HAZARD_DRAWS)
     d.crisis = draw_crisis(sc, seed, runs)
     d.inputs.update(d.crisis.inputs)
