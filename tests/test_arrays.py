@@ -13,7 +13,9 @@ import pytest
 from sim.model.arrays import (
     add_in_order,
     add_up,
+    ceiling_at,
     clip,
+    floor_at,
     row_all,
     row_any,
     row_count,
@@ -111,3 +113,13 @@ def test_add_in_order_is_numpys_sum_over_the_last_axis_of_the_broadcast(k):
     terms = [_awkward(rng, (700, 41) if j % 3 else (700, 1)) for j in range(k)]
     full = np.stack(np.broadcast_arrays(*terms), axis=-1)
     assert _same(add_in_order(terms), np.sum(full, axis=-1))
+
+
+@pytest.mark.parametrize("shape", [(7,), (1000, 6), (3, 5, 2), (0, 6)])
+@pytest.mark.parametrize("value", [0.0, -0.0, 100.0, np.inf, np.nan])
+def test_floor_and_ceiling_at_a_number_are_numpys_maximum_and_minimum(shape, value):
+    x = _awkward(np.random.default_rng(len(shape)), shape)
+    assert _same(floor_at(x, value), np.maximum(x, value))
+    assert _same(ceiling_at(x, value), np.minimum(x, value))
+    out = np.empty_like(x)
+    assert floor_at(x, value, out=out) is out and _same(out, np.maximum(x, value))

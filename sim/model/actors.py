@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.scenario.sampling import ACTOR_FIELDS
 
-from .arrays import clip, select
+from .arrays import ceiling_at, clip, floor_at, select
 from .candidates import TOLERANCE as ON_SCALE
 from .candidates import first_nearest, nearest_inside, rule_test
 from .utility import utility, utility_of_gaps, weighted_gaps
@@ -192,7 +192,7 @@ class Actor(mesa.Agent):
         if open_ is None:
             best = np.divide(gaps, 100.0, out=gaps if mine else None)
         else:
-            best = np.where(open_, gaps, 0.0)
+            best = select(open_, gaps, 0.0)  # np.where's values, branch-free
             best /= 100.0
         best += here[:, None]
         return best, here
@@ -212,7 +212,7 @@ class Actor(mesa.Agent):
             floor, aspiration = floor[:, None], aspiration[:, None]
         # floor + aspiration * max(best - floor, 0), in one buffer
         room = best - floor
-        np.maximum(room, 0.0, out=room)
+        floor_at(room, 0.0, out=room)
         room *= aspiration
         room += floor
         return room
@@ -320,10 +320,10 @@ class Actor(mesa.Agent):
         # max(x - radius, red line, scale end), and min for the upper end, pairwise in place.
         lo = x - radius
         np.maximum(lo, low, out=lo)
-        np.maximum(lo, 0.0, out=lo)
+        floor_at(lo, 0.0, out=lo)
         hi = np.add(x, radius, out=radius)
         np.minimum(hi, high, out=hi)
-        np.minimum(hi, 100.0, out=hi)
+        ceiling_at(hi, 100.0, out=hi)
         return lo, hi
 
     def best_point(
@@ -423,9 +423,12 @@ class Actor(mesa.Agent):
             (self.flexibility, self.salience),
             lambda: self.flexibility[:, None] * (1.0 - self.salience),
         )
-        rate = np.maximum(willing, pressure)
+        if np.ndim(pressure) == 0:
+            rate = floor_at(willing, float(pressure))
+        else:
+            rate = np.maximum(willing, pressure)
         step = rate * (target - self.position)
-        step = np.where(still_open, step, 0.0)
+        step = select(still_open, step, 0.0)
         self.position = clip(self.position + step, self.at_least, self.at_most)
 
     def learn(

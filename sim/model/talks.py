@@ -191,7 +191,7 @@ class Talks(mesa.Model):
                 responses[a.index].accept &= present[:, a.index, None]
             settled_now = self._decide(plan, parts, proposal, responses, open_issues)
             settled_now = self.crisis.link(settled_now)
-            self.values = np.where(settled_now, proposal, self.values)
+            self.values = select(settled_now, proposal, self.values)
             self.settled |= settled_now
             still_open = open_issues & ~settled_now
             away = [a for a in parts if not present[:, a.index].all()]

@@ -106,7 +106,7 @@ class Bargaining(Mechanism):
             table_values, table_open = values, open_
         # select: np.where's values, without its per-element branch on these data masks
         fallback = select(own_lo <= own_hi, clip(focal, own_lo, own_hi), position)
-        offer = np.where(table_open, select(feasible, best, fallback), table_values)
+        offer = select(table_open, select(feasible, best, fallback), table_values)
         if cols is None:
             return offer
         out = values.copy()
