@@ -21,6 +21,7 @@ from sim.model.arrays import (
     row_count,
     row_sum,
     select,
+    spread,
 )
 
 
@@ -123,3 +124,13 @@ def test_floor_and_ceiling_at_a_number_are_numpys_maximum_and_minimum(shape, val
     assert _same(ceiling_at(x, value), np.minimum(x, value))
     out = np.empty_like(x)
     assert floor_at(x, value, out=out) is out and _same(out, np.maximum(x, value))
+
+
+@pytest.mark.parametrize("k", [1, 6])
+def test_a_spread_column_meets_an_array_as_its_broadcast_does(k):
+    rng = np.random.default_rng(k)
+    column, x = _awkward(rng, (500,)), _awkward(rng, (500, k))
+    wide = spread(column, k)
+    assert wide.shape == (500, k) and wide.flags.c_contiguous
+    for op in (np.subtract, np.multiply, np.maximum):
+        assert _same(op(x, wide), op(x, column[:, None]))

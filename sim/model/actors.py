@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.scenario.sampling import ACTOR_FIELDS
 
-from .arrays import ceiling_at, clip, floor_at, select
+from .arrays import ceiling_at, clip, floor_at, select, spread
 from .candidates import TOLERANCE as ON_SCALE
 from .candidates import first_nearest, nearest_inside, rule_test
 from .utility import utility, utility_of_gaps, weighted_gaps
@@ -208,8 +208,12 @@ class Actor(mesa.Agent):
         of the best case (``best``: [R], or [R, K] issue by issue) it still aspires to."""
         floor = self.bottom_line(values, point, here=here)
         aspiration = self.aspiration_now()
-        if np.ndim(best) == 2:
-            floor, aspiration = floor[:, None], aspiration[:, None]
+        if np.ndim(best) == 2:  # issue by issue: both spread over the columns once
+            k = best.shape[1]
+            floor = spread(floor, k)
+            aspiration = self._keep(
+                "aspiration spread", (aspiration, k), lambda: spread(aspiration, k)
+            )
         # floor + aspiration * max(best - floor, 0), in one buffer
         room = best - floor
         floor_at(room, 0.0, out=room)
