@@ -3,7 +3,9 @@ versioned."""
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 
 import mesa
 
@@ -24,6 +26,23 @@ def test_simulate_releases_its_model():
         table = sim.simulate(scenario, 5, seed)
         assert len(table) == 5
     assert len(mesa.Agent._ids) == before  # no model kept alive by Mesa's registry
+
+
+def test_a_released_model_is_freed_at_once_not_at_the_next_garbage_collection():
+    """A worker plays chunk after chunk: each chunk's arrays must be gone when the next one
+    starts, not held in a reference cycle until the collector happens to run."""
+    scenario = sim.load_scenario(BASELINE)
+    gc.disable()
+    try:
+        talks = sim.Talks(scenario, 1, 50)
+        talks.play()
+        arrays = weakref.ref(talks.actor_list[0].position_error)
+        model = weakref.ref(talks)
+        talks.release()
+        del talks
+        assert model() is None and arrays() is None
+    finally:
+        gc.enable()
 
 
 def test_every_manifest_says_its_format(tmp_path):
