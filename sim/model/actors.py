@@ -237,10 +237,19 @@ class Actor(mesa.Agent):
         return np.maximum(self.war_value() - np.maximum(deal, now), 0.0)
 
     def crosses(self, proposal: np.ndarray) -> np.ndarray:
-        """Where ``proposal`` [R, K] crosses one of its red lines (beyond the tolerance)."""
-        out = proposal < self._below
-        out |= proposal > self._above
-        return out
+        """Where ``proposal`` [R, K] crosses one of its red lines (beyond the tolerance).
+
+        Asked twice a round for the same proposal (the answer, then the talks' own check of
+        red lines), so kept while the proposal is the same array; read-only, as it is shared.
+        """
+
+        def compute() -> np.ndarray:
+            out = proposal < self._below
+            out |= proposal > self._above
+            out.flags.writeable = False
+            return out
+
+        return self._keep("crosses", (proposal, self._below, self._above), compute)
 
     # ---- what it believes of the others -------------------------------------------------
     def believed_position(self, other: Actor) -> np.ndarray:
