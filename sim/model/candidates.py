@@ -91,10 +91,12 @@ def nearest_inside(
 
     These are candidates of the scan (x, an end, or an end clipped to a red line), and each is
     the nearest passing one. The two differ only where another candidate lies strictly
-    between L - e and L (or H and H + e): the scan takes that point, within e = 1e-9 outside
-    the intersection, and this the intersection's end, at most 1e-9 away
-    (``tests/test_candidates.py`` checks both). It is a dozen passes over [R, K] where the
-    scan makes a dozen per candidate: about a tenth of the engine's time in the baseline.
+    between L - e and L (or H and H + e), e = 1e-9: the scan takes that point, outside the
+    intersection by less than e, and this the intersection's end, less than e away; and where
+    the intervals miss each other by between e and 2e, the scan may find such a point where
+    this finds none (``tests/test_candidates.py`` checks all of it). It is a dozen passes over
+    [R, K] where the scan makes a dozen per candidate: about a tenth of the engine's time in
+    the baseline.
     """
     x = clip(position, at_least, at_most)
     if np.isnan(low.max()) or np.isnan(high.max()) or np.isnan(x.max()):
