@@ -78,7 +78,7 @@ def nearest_inside(
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """The point of [``low``, ``high``] nearest to ``position``, within the red lines
     [``at_least``, ``at_most``], and whether there is one: (value [R, K], feasible [R, K]);
-    None where a value is NaN (the scan's rule then applies).
+    None if any value is NaN (the scan's rule for NaN then applies).
 
     Under plain unanimity a value passes when every decider accepts it, i.e. when it lies in
     the intersection [max low_i, min high_i] of their intervals, so ``first_nearest`` over the

@@ -433,8 +433,8 @@ class Talks(mesa.Model):
         # Its mechanism and crisis point back at it, and Mesa keeps bound methods of it on
         # it: cycles that only the cyclic garbage collector frees, some time later. Broken,
         # its arrays are freed as soon as the caller lets go of it, so a process playing
-        # batch after batch reuses that memory instead of holding two batches' worth and
-        # faulting fresh pages in (10,000-20,000 page faults, 10-30 ms, a 10,000-run batch).
+        # batch after batch holds one batch's arrays at a time, not two (a worker of the
+        # 1,000,000-run benchmark peaked at 0.18 GiB instead of 0.44).
         for name in ("mechanism", "crisis", "step", "_user_step"):
             self.__dict__.pop(name, None)
 
