@@ -176,16 +176,7 @@ def sweep_job(
             "runs_per_point": runs_per_point,
             "design": design,
             "points": points,
-            "varied": [
-                {
-                    "path": v.path,
-                    "low": v.low,
-                    "high": v.high,
-                    "n": v.n,
-                    "values": list(v.values) if v.values is not None else None,
-                }
-                for v in varies
-            ],
+            "varied": [_varied(v) for v in varies],
             "outcomes": per_point_outcomes,
         }
     with (
@@ -240,14 +231,7 @@ def sweep_job(
             "base_sample_n": points if design == "sobol" else None,
             "points": design_size(varies, design, points),
             "varied": [
-                {
-                    "path": v.path,
-                    "low": v.low,
-                    "high": v.high,
-                    "n": v.n,
-                    "values": list(v.values) if v.values is not None else None,
-                    "scenario_value": _jsonable(current_value(base, v.path)),
-                }
+                _varied(v) | {"scenario_value": _jsonable(current_value(base, v.path))}
                 for v in varies
             ],
             "point_overrides": plans,
@@ -273,6 +257,12 @@ def sweep_job(
             write_charts_and_report(folder, base, frame, effects, manifest, varies)
         path = folder.commit()
     return SweepOutput(path, frame, effects, manifest)
+
+
+def _varied(v: Vary) -> dict[str, Any]:
+    """A varied field as the checkpoint and the manifest record it."""
+    values = list(v.values) if v.values is not None else None
+    return {"path": v.path, "low": v.low, "high": v.high, "n": v.n, "values": values}
 
 
 def _jsonable(value: Any) -> Any:
