@@ -165,3 +165,11 @@ def case_data(case: Path | str) -> dict[str, Any]:
     if case == "every_feature":
         return every_feature()
     return load_scenario(case).model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+# Executor options that `run` and `sweep` refuse before anything runs, and what each says.
+BAD_EXECUTOR_OPTIONS = [
+    (["--scheduler", "tcp://127.0.0.1:8786"], "add --executor dask"),
+    (["--executor", "dask", "--scheduler", "localhost"], "write tcp://HOST:PORT"),
+    (["--executor", "threads"], "choose process or dask"),
+]

@@ -12,7 +12,7 @@ from sim.experiment.executors import ExecutorError, make_executor
 from sim.experiment.runner import run_experiment
 from sim.scenario import load_scenario
 
-from .factory import REPO, negsim_here
+from .factory import BAD_EXECUTOR_OPTIONS, REPO, negsim_here
 
 BASELINE = REPO / "scenarios/nato_russia_2022.yaml"
 
@@ -96,14 +96,7 @@ def test_unreachable_scheduler_is_one_clear_line(tmp_path, capsys, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize(
-    ("extra", "says"),
-    [
-        (["--scheduler", "tcp://127.0.0.1:8786"], "add --executor dask"),
-        (["--executor", "dask", "--scheduler", "localhost"], "write tcp://HOST:PORT"),
-        (["--executor", "threads"], "choose process or dask"),
-    ],
-)
+@pytest.mark.parametrize(("extra", "says"), BAD_EXECUTOR_OPTIONS)
 def test_bad_executor_options_exit_2_before_anything_runs(tmp_path, capsys, extra, says):
     code, _, err = negsim_here(
         "run", BASELINE, "--runs", "10", "--out", tmp_path / "out", *extra, capsys=capsys

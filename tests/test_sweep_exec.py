@@ -20,7 +20,7 @@ from sim.results.store import CHECKPOINT, CHUNKS
 from sim.sweep import parse_vary, runner, sweep_job
 from sim.sweep.checkpoint import LOG, STATE
 
-from .factory import REPO, crisis, negsim_here, write
+from .factory import BAD_EXECUTOR_OPTIONS, REPO, crisis, negsim_here, write
 
 COST = "actors.a.military_option.cost"
 TABLES = ("points.csv", "effects.csv", "outcomes.csv")
@@ -203,14 +203,7 @@ def _sweep_cli(tmp_path, *extra, capsys):
     )  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("extra", "says"),
-    [
-        (["--scheduler", "tcp://127.0.0.1:8786"], "add --executor dask"),
-        (["--executor", "dask", "--scheduler", "localhost"], "write tcp://HOST:PORT"),
-        (["--executor", "threads"], "choose process or dask"),
-    ],
-)
+@pytest.mark.parametrize(("extra", "says"), BAD_EXECUTOR_OPTIONS)
 def test_bad_executor_options_exit_2_before_anything_runs(tmp_path, capsys, extra, says):
     code, text, err = _sweep_cli(tmp_path, *extra, capsys=capsys)
     assert code == 2 and says in err and len(err.strip().splitlines()) == 1
