@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import copy
 import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +176,19 @@ BAD_EXECUTOR_OPTIONS = [
     (["--executor", "dask", "--scheduler", "localhost"], "write tcp://HOST:PORT"),
     (["--executor", "threads"], "choose process or dask"),
 ]
+
+
+def kill_when(cmd: list[Any], ready: Callable[[], bool], what: str) -> None:
+    """Start ``cmd`` in the repository and SIGKILL it as soon as ``ready()`` holds (within a
+    minute): a job killed part-way, as a power cut or the OOM killer leaves it."""
+    proc = subprocess.Popen(list(map(str, cmd)), cwd=REPO, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None and not ready():
+            time.sleep(0.01)
+        assert proc.poll() is None, f"the {what} ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL

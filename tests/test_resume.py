@@ -4,11 +4,7 @@ complete chunk and writes the same bytes as a run never interrupted."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 
@@ -16,7 +12,7 @@ from sim.jobs import run_job
 from sim.results import ResultsFolder
 from sim.results.store import CHECKPOINT
 
-from .factory import REPO, negsim_here
+from .factory import REPO, kill_when, negsim_here
 
 BASELINE = REPO / "scenarios/nato_russia_2022.yaml"
 RUNS, CHUNK, SEED = 2000, 200, 3
@@ -27,20 +23,8 @@ def _kill_after_chunks(out, chunks: int) -> None:
     """Start ``negsim run`` and SIGKILL it once ``chunks`` chunks are checkpointed."""
     cmd = [sys.executable, "-m", "sim", "run", BASELINE, "--runs", RUNS, "--seed", SEED]
     cmd += ["--chunk", CHUNK, "--workers", "1", "--out", out]
-    proc = subprocess.Popen(list(map(str, cmd)), cwd=REPO, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            found = list(out.parent.glob(f".{out.name}.partial-*/chunks/chunk-*.pkl"))
-            if len(found) >= chunks:
-                break
-            time.sleep(0.02)
-        assert proc.poll() is None, "the run ended before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
-    assert proc.returncode == -signal.SIGKILL
+    pattern = f".{out.name}.partial-*/chunks/chunk-*.pkl"
+    kill_when(cmd, lambda: len(list(out.parent.glob(pattern))) >= chunks, "run")
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,9 @@ options that cannot work are bad input, said in one line, with nothing written."
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import shutil
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 
@@ -20,7 +16,7 @@ from sim.results.store import CHECKPOINT, CHUNKS
 from sim.sweep import parse_vary, runner, sweep_job
 from sim.sweep.checkpoint import LOG, STATE
 
-from .factory import BAD_EXECUTOR_OPTIONS, REPO, crisis, negsim_here, write
+from .factory import BAD_EXECUTOR_OPTIONS, REPO, crisis, kill_when, negsim_here, write
 
 COST = "actors.a.military_option.cost"
 TABLES = ("points.csv", "effects.csv", "outcomes.csv")
@@ -103,19 +99,7 @@ def killed(tmp_path_factory):
     """A sweep SIGKILLed once three points are checkpointed: its partial folder."""
     out = tmp_path_factory.mktemp("killed") / "out"
     cmd = [sys.executable, "-m", "sim", *_args(out), "--workers", "1", "--outcomes"]
-    proc = subprocess.Popen(
-        [*map(str, cmd), "--out", str(out)], cwd=REPO, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None and _done(out) < 3:
-            time.sleep(0.01)
-        assert proc.poll() is None, "the sweep ended before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
-    assert proc.returncode == -signal.SIGKILL
+    kill_when([*cmd, "--out", out], lambda: _done(out) >= 3, "sweep")
     (left,) = out.parent.iterdir()
     return left
 
