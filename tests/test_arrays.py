@@ -116,7 +116,7 @@ def test_add_in_order_is_numpys_sum_over_the_last_axis_of_the_broadcast(k):
     assert _same(add_in_order(terms), np.sum(full, axis=-1))
 
 
-@pytest.mark.parametrize("shape", [(7,), (1000, 6), (3, 5, 2), (0, 6)])
+@pytest.mark.parametrize("shape", [(7,), (1000, 6), (3, 5, 2), (0, 6), (200_000, 6)])
 @pytest.mark.parametrize("value", [0.0, -0.0, 100.0, np.inf, np.nan])
 def test_floor_and_ceiling_at_a_number_are_numpys_maximum_and_minimum(shape, value):
     x = _awkward(np.random.default_rng(len(shape)), shape)

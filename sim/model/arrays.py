@@ -115,12 +115,19 @@ def select(mask: np.ndarray, a: np.ndarray | float, b: np.ndarray | float) -> np
     return bits.view(np.float64)
 
 
+# Filled arrays of more elements than this are made afresh, not kept: the cache then holds at
+# most 8 arrays of 8 MB after the batches that asked for them are gone.
+FILLED_CACHED = 1 << 20
+
+
 def _filled(shape: tuple[int, ...], value: float) -> np.ndarray:
+    if int(np.prod(shape)) > FILLED_CACHED:
+        return np.full(shape, value)
     # Keyed by the number's exact bits: 0.0 == -0.0, and NaN equals nothing.
     return _filled_by_bits(shape, float(value).hex())
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _filled_by_bits(shape: tuple[int, ...], bits: str) -> np.ndarray:
     a = np.full(shape, float.fromhex(bits))
     a.flags.writeable = False
