@@ -6,9 +6,10 @@ once more than M_TRIM_THRESHOLD of it is free, and maps each array above M_MMAP_
 anew (both thresholds grow with use, to at most 64 MB and 32 MB). The next batch, or the next
 round's temporaries, then fault the same pages in again: 10,000 to 25,000 page faults and 10
 to 40 ms of system time in a batch of about 0.2 s, varying from batch to batch with the
-heap's state. Setting both thresholds once per process (256 MB and 64 MB) keeps that memory
-for reuse: an experiment's worker plays chunk after chunk in the same pages. The cost is that
-a process may keep up to 256 MB more than it uses until it ends.
+heap's state. Setting both thresholds once per process (256 MB, and 32 MB, the largest every
+64-bit glibc accepts) keeps that memory for reuse: an experiment's worker plays chunk after
+chunk in the same pages. The cost is that a process may keep up to 256 MB more than it uses
+until it ends.
 
 Only on glibc (Linux), and only when the user has not set ``MALLOC_TRIM_THRESHOLD_`` or
 ``MALLOC_MMAP_THRESHOLD_`` (glibc's own settings, read at start): elsewhere nothing is done.
@@ -27,7 +28,7 @@ import platform
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
 TRIM_BYTES = 256 * 1024**2
-MMAP_BYTES = 64 * 1024**2
+MMAP_BYTES = 32 * 1024**2
 USER_SETTINGS = ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_")
 
 
