@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
 
 from sim.model.candidates import TOLERANCE, first_nearest, nearest_inside, rule_test
 from sim.model.rules import Decision
@@ -18,6 +20,7 @@ from sim.model.talks import Talks
 from sim.scenario import scenario_from_dict
 
 from .factory import REPO, case_data
+from .strategies import build, scenario_dicts, to_yaml
 
 SCENARIOS = [*sorted((REPO / "scenarios").glob("*.yaml")), "every_feature", "outsiders"]
 ALL = Decision("unanimity", (0, 1, 2), (1.0, 1.0, 1.0), 1.0, 0, ())
@@ -145,6 +148,33 @@ def test_every_round_is_the_scans_on_the_bundled_scenarios(path, monkeypatch):
         return seen
 
     closed, scan = proposals(False), proposals(True)
+    assert len(closed) == len(scan)
+    for t, (a, b) in enumerate(zip(closed, scan, strict=True)):
+        same = (a is None and b is None) or np.array_equal(a, b, equal_nan=True)
+        assert same, f"round {t + 1}"
+
+
+def _proposals(sc, seed: int, runs: int, monkeypatch, scan_only: bool) -> list[np.ndarray | None]:
+    if scan_only:
+        monkeypatch.setattr("sim.model.actors.nearest_inside", lambda *a: None)
+    talks = Talks(sc, seed, runs)
+    seen: list[np.ndarray | None] = []
+    talks.play(lambda rec: seen.append(rec.proposal))
+    talks.release()
+    monkeypatch.undo()
+    return seen
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=scenario_dicts(), seed=st.integers(0, 2**32 - 1))
+def test_on_any_valid_scenario_the_closed_form_proposes_what_the_scan_does(data, seed):
+    """Random scenarios (2-6 actors, any rules, both settlement modes): every round's
+    proposals are the same with the closed form and with the scan alone."""
+    note(f"seed: {seed}\n{to_yaml(data)}")
+    sc = build(data)
+    with pytest.MonkeyPatch.context() as mp:
+        closed = _proposals(sc, seed, 60, mp, scan_only=False)
+        scan = _proposals(sc, seed, 60, mp, scan_only=True)
     assert len(closed) == len(scan)
     for t, (a, b) in enumerate(zip(closed, scan, strict=True)):
         same = (a is None and b is None) or np.array_equal(a, b, equal_nan=True)
