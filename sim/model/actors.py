@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.scenario.sampling import ACTOR_FIELDS
 
-from .arrays import ceiling_at, clip, floor_at, select, spread
+from .arrays import ceiling_at, clip, floor_at, row_sum, select, spread
 from .candidates import TOLERANCE as ON_SCALE
 from .candidates import first_nearest, nearest_inside, rule_test
 from .utility import utility, utility_of_gaps, weighted_gaps
@@ -61,20 +61,22 @@ class Actor(mesa.Agent):
         self.name = spec.name
         self.bloc = spec.bloc
         self.has_military_option = spec.military_option is not None
-        self.ideal = draws.stance["position"][:, index].copy()
+        # Its fixed arrays are views of the draws (each actor's block is contiguous there):
+        # nothing writes into them, and an event or setting runs aside replaces them whole.
+        self.ideal = draws.stance["position"][:, index]
         self.position = self.ideal.copy()
         # Salience is on one scale for all actors (0.1 barely matters, 1 is vital): it weighs
         # the actor in the compromise point and slows its concessions. Utility divides by the
         # total only where it exceeds 1, so U stays in [0, 1] and a low-stakes actor's utility
         # is flat: it loses little by giving way (docs/model.md, 1).
-        self.salience = draws.stance["salience"][:, index].copy()
-        total = self.salience.sum(axis=-1, keepdims=True)
+        self.salience = draws.stance["salience"][:, index]
+        total = row_sum(self.salience)[:, None]
         self.weights = self.salience / np.maximum(total, 1.0)
         # Whether it cares at all about every issue in every run (acceptable_interval then
         # needs no guard against dividing by a zero weight).
         self.cares_everywhere = bool((self.weights > 0).all())
-        self.at_least = draws.stance["at_least"][:, index].copy()
-        self.at_most = draws.stance["at_most"][:, index].copy()
+        self.at_least = draws.stance["at_least"][:, index]
+        self.at_most = draws.stance["at_most"][:, index]
         # Red lines do not move during a run: the bounds an offer crosses them at are kept.
         self._below, self._above = self.at_least - 1e-9, self.at_most + 1e-9
         for name in ACTOR_FIELDS:
