@@ -42,11 +42,13 @@ def _churn(**env: str) -> tuple[bool, int]:
 @pytest.mark.skipif(not heap.keep_freed_memory(), reason="not glibc, or thresholds set by user")
 def test_memory_freed_is_reused_rather_than_faulted_in_again():
     kept, faults = _churn()
-    assert kept and faults < 1_000  # the pages stay mapped: nothing to fault in
     # glibc's defaults, as when the user sets the thresholds: the same churn faults its
-    # 144 MB in again each time (about 35,000 pages of 4 KB a churn)
-    kept, faults = _churn(MALLOC_TRIM_THRESHOLD_="131072")
-    assert not kept and faults > 10_000
+    # 144 MB in again each time (here about 35,000 pages of 4 KB a churn; fewer, larger
+    # faults where the kernel backs the heap with huge pages)
+    kept_default, faults_default = _churn(MALLOC_TRIM_THRESHOLD_="131072")
+    assert kept and not kept_default
+    assert faults_default > 50
+    assert faults * 10 < faults_default  # kept: the pages stay mapped, nothing to fault in
 
 
 def test_a_users_own_malloc_settings_are_left_alone(monkeypatch):
