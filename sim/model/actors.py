@@ -19,7 +19,7 @@ from sim.scenario.sampling import ACTOR_FIELDS
 
 from .arrays import ceiling_at, clip, floor_at, row_sum, select, spread
 from .candidates import TOLERANCE as ON_SCALE
-from .candidates import first_nearest, nearest_inside, rule_test
+from .candidates import first_nearest, intersection, nearest_inside, rule_test
 from .utility import utility, utility_of_gaps, weighted_gaps
 
 if TYPE_CHECKING:
@@ -379,9 +379,7 @@ class Actor(mesa.Agent):
         if cols is not None:
             x, at_least, at_most = (np.take(a, cols, axis=1) for a in (x, at_least, at_most))
         if decision.unanimous and everyone and intervals:  # one interval passes: closed form
-            low, high = intervals[0][1], intervals[0][2]
-            for _, lo, hi in intervals[1:] + ([(self.index, *own)] if outsider else []):
-                low, high = np.maximum(low, lo), np.minimum(high, hi)
+            low, high = intersection(intervals + ([(self.index, *own)] if outsider else []))
             found = nearest_inside(low, high, x, at_least, at_most)
             if found is not None:
                 return found

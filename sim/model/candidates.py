@@ -26,6 +26,15 @@ FAR = 1e300
 Interval = tuple[int, np.ndarray, np.ndarray]  # (actor index, low [R, K], high [R, K])
 
 
+def intersection(intervals: list[Interval]) -> tuple[np.ndarray, np.ndarray]:
+    """[max low, min high] of non-empty ``intervals``: what every one of them accepts (a NaN
+    end propagates, so no value passes there)."""
+    low, high = intervals[0][1], intervals[0][2]
+    for _, lo, hi in intervals[1:]:
+        low, high = np.maximum(low, lo), np.minimum(high, hi)
+    return low, high
+
+
 def rule_test(
     decision: Decision,
     intervals: list[Interval],
@@ -46,9 +55,7 @@ def rule_test(
     if decision.unanimous and everyone:  # ``assumed`` has no interval here: not tested
         if not intervals:
             return lambda c: np.ones(c.shape, dtype=bool)
-        low, high = intervals[0][1], intervals[0][2]
-        for _, lo, hi in intervals[1:]:
-            low, high = np.maximum(low, lo), np.minimum(high, hi)
+        low, high = intersection(intervals)
         low, high = low - TOLERANCE, high + TOLERANCE
 
         def inside_all(c: np.ndarray) -> np.ndarray:
